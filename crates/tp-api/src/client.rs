@@ -1,0 +1,124 @@
+//! The client: one per process, cheap to clone, shared by every tool.
+
+use crate::config::ClientConfig;
+use crate::error::ApiError;
+use crate::secret::Secret;
+use crate::throttle::Throttle;
+use crate::token::TokenCache;
+use std::fmt;
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+use tokio::sync::OnceCell;
+
+/// A TrainingPeaks API client.
+///
+/// It owns the session cookie, exchanges it for bearer tokens
+/// ([`TokenCache`]), spaces requests ([`Throttle`]) and retries what is worth
+/// retrying (see `transport`). Endpoints are in `endpoints`.
+#[derive(Clone)]
+pub struct TpClient {
+    pub(crate) inner: Arc<Inner>,
+}
+
+pub(crate) struct Inner {
+    pub(crate) http: reqwest::Client,
+    pub(crate) config: ClientConfig,
+    pub(crate) cookie: RwLock<Option<Secret>>,
+    pub(crate) tokens: TokenCache,
+    pub(crate) throttle: Throttle,
+    pub(crate) athlete_id: OnceCell<i64>,
+}
+
+impl TpClient {
+    /// A client with `config`, holding `cookie` (if any).
+    pub fn new(config: ClientConfig, cookie: Option<Secret>) -> Result<TpClient, ApiError> {
+        // reqwest is built without a default crypto provider (ring is
+        // smaller and faster to build than aws-lc); install ring once.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let http = reqwest::Client::builder()
+            .timeout(config.request_timeout)
+            .connect_timeout(config.request_timeout.min(Duration::from_secs(10)))
+            .user_agent(config.user_agent.clone())
+            .build()
+            .map_err(|e| ApiError::InvalidRequest(format!("cannot build the HTTP client: {e}")))?;
+        Ok(TpClient {
+            inner: Arc::new(Inner {
+                tokens: TokenCache::new(config.token_refresh_margin),
+                throttle: Throttle::new(config.min_request_spacing),
+                http,
+                config,
+                cookie: RwLock::new(cookie.filter(|c| !c.is_empty())),
+                athlete_id: OnceCell::new(),
+            }),
+        })
+    }
+
+    pub fn config(&self) -> &ClientConfig {
+        &self.inner.config
+    }
+
+    /// Replaces the session cookie (after a re-import) and drops the token
+    /// issued for the old one.
+    pub async fn set_cookie(&self, cookie: Option<Secret>) {
+        *self.inner.cookie.write().unwrap_or_else(|e| e.into_inner()) =
+            cookie.filter(|c| !c.is_empty());
+        self.inner.tokens.clear().await;
+    }
+
+    pub fn has_cookie(&self) -> bool {
+        self.inner
+            .cookie
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .is_some()
+    }
+
+    pub(crate) fn cookie(&self) -> Option<Secret> {
+        self.inner
+            .cookie
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    /// Drops the cached bearer token; the next request exchanges the cookie again.
+    pub async fn clear_token(&self) {
+        self.inner.tokens.clear().await;
+    }
+
+    /// Time left on the cached token, if any.
+    pub async fn token_remaining(&self) -> Option<Duration> {
+        self.inner.tokens.remaining().await
+    }
+
+    /// Fixes the athlete id (from `ATHLETE_ID`) so it is never looked up.
+    pub fn set_athlete_id(&self, athlete_id: i64) {
+        let _ = self.inner.athlete_id.set(athlete_id);
+    }
+
+    /// The athlete id: the one set, else resolved once from the user endpoint
+    /// and remembered.
+    pub async fn athlete_id(&self) -> Result<i64, ApiError> {
+        self.inner
+            .athlete_id
+            .get_or_try_init(|| async {
+                let user = self.user().await?;
+                user.athlete_id().ok_or_else(|| ApiError::Malformed {
+                    endpoint: "the user profile".into(),
+                    detail: "it lists no athlete id".into(),
+                })
+            })
+            .await
+            .copied()
+    }
+}
+
+impl fmt::Debug for TpClient {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TpClient")
+            .field("base_url", &self.inner.config.base_url)
+            .field("cookie", &self.cookie())
+            .field("athlete_id", &self.inner.athlete_id.get())
+            .finish_non_exhaustive()
+    }
+}

@@ -1,0 +1,119 @@
+//! What can go wrong talking to TrainingPeaks, in words a user can act on.
+//!
+//! Every message says what happened and what to do. None contains the cookie
+//! or the bearer token: they live in [`crate::Secret`], which cannot be
+//! formatted, and response bodies are quoted only in short, trimmed snippets.
+
+use std::time::Duration;
+
+/// The re-authentication hint shared by the auth errors.
+pub const REAUTH_HINT: &str = "Log in to TrainingPeaks in your browser, then run \
+`tp-mcp auth import` (or use \"Re-authenticate from browser\" in the tray app, or set \
+TP_AUTH_COOKIE to the new Production_tpAuth cookie value).";
+
+/// An error from the TrainingPeaks client.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// No cookie is configured at all.
+    #[error("No TrainingPeaks session cookie is configured. {REAUTH_HINT}")]
+    NoCookie,
+
+    /// The token exchange refused the cookie: the browser session expired or was signed out.
+    #[error(
+        "TrainingPeaks refused the session cookie (HTTP {status}): it has expired or was signed out. {REAUTH_HINT}"
+    )]
+    CookieExpired { status: u16 },
+
+    /// A fresh token was refused too: something other than expiry is wrong.
+    #[error(
+        "TrainingPeaks refused a freshly issued access token for {endpoint}. The session may have been revoked. {REAUTH_HINT}"
+    )]
+    Unauthorized { endpoint: String },
+
+    /// 403: the account may not see this data.
+    #[error(
+        "TrainingPeaks denied access to {endpoint} (HTTP 403). This account may not have permission for that athlete or feature; check ATHLETE_ID, or that the account is premium where the feature needs it."
+    )]
+    Forbidden { endpoint: String },
+
+    /// 404: an unknown id.
+    #[error("TrainingPeaks has no {endpoint} (HTTP 404). Check the id.")]
+    NotFound { endpoint: String },
+
+    /// 429 that outlasted the retries or asked for a longer wait than we allow.
+    #[error("TrainingPeaks is rate limiting requests{}. Wait a minute and ask again.", retry_after.map(|d| format!(" (it asked to wait {} s)", d.as_secs())).unwrap_or_default())]
+    RateLimited { retry_after: Option<Duration> },
+
+    /// 5xx after the retries.
+    #[error(
+        "TrainingPeaks answered HTTP {status} for {endpoint} after {attempts} attempt(s). Its servers may be down or in maintenance; try again in a few minutes."
+    )]
+    Server {
+        status: u16,
+        endpoint: String,
+        attempts: u32,
+    },
+
+    /// Any other unexpected status.
+    #[error("TrainingPeaks answered HTTP {status} for {endpoint}: {snippet}")]
+    Status {
+        status: u16,
+        endpoint: String,
+        snippet: String,
+    },
+
+    /// No answer within the request timeout, after the retries.
+    #[error(
+        "TrainingPeaks did not answer {endpoint} within {timeout_s} s after {attempts} attempt(s). Check your connection and try again."
+    )]
+    Timeout {
+        endpoint: String,
+        timeout_s: u64,
+        attempts: u32,
+    },
+
+    /// The connection failed or broke, after the retries.
+    #[error(
+        "Could not reach TrainingPeaks for {endpoint} after {attempts} attempt(s): {detail}. Check your internet connection."
+    )]
+    Network {
+        endpoint: String,
+        detail: String,
+        attempts: u32,
+    },
+
+    /// The body was not the JSON we expected.
+    #[error(
+        "TrainingPeaks sent a response for {endpoint} that could not be read ({detail}). The API may have changed or the response was cut off; try again, and report it if it persists."
+    )]
+    Malformed { endpoint: String, detail: String },
+
+    /// A request the client refuses to send (bad arguments).
+    #[error("Invalid request: {0}")]
+    InvalidRequest(String),
+}
+
+impl ApiError {
+    /// True when the user must re-authenticate to go on.
+    pub fn needs_reauth(&self) -> bool {
+        matches!(
+            self,
+            ApiError::NoCookie | ApiError::CookieExpired { .. } | ApiError::Unauthorized { .. }
+        )
+    }
+}
+
+/// A short single-line excerpt of a response body for error messages.
+pub(crate) fn snippet(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(body);
+    let one_line: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut cut: String = one_line.chars().take(160).collect();
+    if cut.len() < one_line.len() {
+        cut.push('…');
+    }
+    if cut.is_empty() {
+        "(empty body)".into()
+    } else {
+        cut
+    }
+}

@@ -1,0 +1,34 @@
+//! TrainingPeaks data types.
+//!
+//! The shapes TrainingPeaks' internal web API sends, typed, with the units
+//! documented on each field. Every field is optional and read through
+//! [`lenient`], so `null`, `"NaN"`, numeric strings, missing and unknown
+//! fields never make a response unreadable.
+//!
+//! - [`workout`] — a completed or planned workout ([`Workout`]).
+//! - [`fitness`] — one day of performance data ([`FitnessDay`]) and its request body.
+//! - [`records`] — personal records per workout and per-sport rankings.
+//! - [`profile`] — the signed-in user and the athlete id ([`UserProfile`]).
+//! - [`settings`] — thresholds and zones ([`AthleteSettings`]).
+//! - [`pr_types`] — record types in both spellings (`power20min` ⇄ `Pr20Minutes`).
+//! - [`sport`] — `workoutTypeValueId` ⇄ [`Sport`], and parsing what users type.
+//!
+//! This crate does no IO: `tp-api` fetches, `tp-store` keeps, `tp-fitness`
+//! computes, all over these types.
+
+pub mod fitness;
+pub mod lenient;
+pub mod pr_types;
+pub mod profile;
+pub mod records;
+pub mod settings;
+pub mod sport;
+pub mod workout;
+
+pub use fitness::{FitnessDay, PerformanceDataRequest};
+pub use pr_types::{PrClass, PrSport, PrType};
+pub use profile::{AthleteRef, UserEnvelope, UserProfile};
+pub use records::{PersonalRecord, RankedPeak, WorkoutRecords};
+pub use settings::{AthleteSettings, Zone, ZoneGroup};
+pub use sport::Sport;
+pub use workout::Workout;
