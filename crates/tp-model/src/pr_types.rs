@@ -6,7 +6,9 @@
 //! way can be merged, and gives each a label people read.
 
 /// What a record measures; also its unit.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, schemars::JsonSchema,
+)]
 pub enum PrClass {
     /// Watts.
     Power,
@@ -43,7 +45,7 @@ impl PrClass {
 }
 
 /// Which sports have a ranking endpoint (`/personalrecord/v2/athletes/{id}/{Bike|Run}`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, schemars::JsonSchema)]
 pub enum PrSport {
     Bike,
     Run,

@@ -1,0 +1,85 @@
+//! A faithful fake of TrainingPeaks' internal web API, serving a
+//! deterministic synthetic athlete, with fault switches and request counters
+//! for testing clients against every failure the real service shows.
+//!
+//! Start one with [`FakeServer::start`] (ephemeral loopback port), point a
+//! client at [`FakeServer::base_url`], log in with the cookie
+//! `Production_tpAuth=`[`DEMO_COOKIE`], and steer it with
+//! [`FakeServer::control`]. The `tp-fake` binary does the same from a shell;
+//! `/_fake/…` admin routes mirror [`FakeControl`] over HTTP.
+//!
+//! The API (paths, methods, field names, units and quirks) follows
+//! `tp-api.md`; the load numbers follow `pmc.md`.
+//!
+//! # Modules
+//! - `config` — [`FakeConfig`] and the demo constants.
+//! - `profile` — the athlete's physiology: FTP, LTHR and threshold speeds on
+//!   any date ([`Profile`]).
+//! - `generate` — one calendar day's workouts as a pure function of
+//!   `(seed, date)`: the weekly template, periodisation, seasons, races,
+//!   skipped sessions, and the numbers of each workout.
+//! - `prose` — titles, coach instructions and coach comments.
+//! - `workout` — [`FakeWorkout`], whose serde form is the wire form.
+//! - `athlete` — [`DemoAthlete`]: all workouts, lookups, daily TSS, data
+//!   changes that keep records consistent.
+//! - `records` — per-workout peaks and the personal records derived from them.
+//! - `performance` — the performance-data (PMC) rows.
+//! - `json` — the JSON of the small endpoints (user, settings, types, PRs).
+//! - `auth` — cookie → token exchange and bearer checks.
+//! - `faults` — [`Endpoint`], [`RequestCounts`] and the fault decisions.
+//! - `control` — [`FakeControl`], the switchboard handle.
+//! - `inject` — the HTTP layer applying faults, latency and rate limits.
+//! - `routes` — the TrainingPeaks routes; `admin` — the `/_fake/` routes.
+//! - `server` — [`FakeServer`]: bind, serve, stop on drop.
+//! - `dates` — TrainingPeaks' date spellings.
+//!
+//! # Determinism
+//! Same seed and `today` → byte-identical responses. Each date's workouts
+//! depend only on `(seed, date)` (not on `today`, except that future dates
+//! are served as planned). Token values are the only random output.
+
+mod admin;
+mod athlete;
+mod auth;
+mod config;
+mod control;
+mod dates;
+mod faults;
+mod generate;
+mod inject;
+mod json;
+mod performance;
+mod profile;
+mod prose;
+mod records;
+mod routes;
+mod server;
+mod workout;
+
+use chrono::NaiveDate;
+
+pub use athlete::DemoAthlete;
+pub use auth::AUTH_COOKIE;
+pub use config::{DEMO_COOKIE, DEMO_SEED, FakeConfig};
+pub use control::FakeControl;
+pub use dates::{parse_day, tp_day};
+pub use faults::{Endpoint, RequestCounts};
+pub use generate::{COACH_START, NO_TSS_DAYS, PLAN_HORIZON_DAYS, WORKOUT_ID_BASE, workout_id};
+pub use performance::{PerfRow, PmcConstants};
+pub use profile::Profile;
+pub use records::{
+    PR_KINDS, Peaks, PersonalRecord, PrClass, PrKind, RankedPeak, Records, Sport, TimeFrame,
+    find_kind,
+};
+pub use routes::MAX_WORKOUT_RANGE_DAYS;
+pub use server::FakeServer;
+pub use workout::{FakeWorkout, WORKOUT_TYPES};
+
+/// The demo athlete's id (`athletes[0].athleteId`, also userId/personId).
+pub const DEMO_ATHLETE_ID: i64 = 1_234_567;
+
+/// The first day of the synthetic history (a Monday).
+pub const HISTORY_START: NaiveDate = match NaiveDate::from_ymd_opt(2022, 1, 3) {
+    Some(d) => d,
+    None => panic!("valid date"),
+};

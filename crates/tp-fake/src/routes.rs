@@ -1,0 +1,333 @@
+//! The TrainingPeaks API routes: paths, methods and error behaviour as
+//! `tp-api.md` describes them, including the quirks (90-day cap on the
+//! workout list, `"NaN"` PMC values for an empty body, 500 for a sport
+//! records request without `prType`).
+//!
+//! Handlers check auth, parse the path and hand over to the data modules;
+//! JSON shapes live in `json.rs` and the types that serialize themselves.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{FromRequestParts, Path, Query, State};
+use axum::http::header::CONTENT_TYPE;
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Json, Response};
+use axum::routing::{get, post};
+use chrono::NaiveDate;
+use serde_json::{Value, json};
+
+use crate::HISTORY_START;
+use crate::athlete::DemoAthlete;
+use crate::auth::{AUTH_COOKIE, bearer_token, cookie_value};
+use crate::control::FakeControl;
+use crate::dates::parse_day;
+use crate::json;
+use crate::performance::PmcConstants;
+use crate::records::{self, Sport};
+
+/// The list route refuses ranges longer than this many calendar days
+/// (inclusive), i.e. `end - start` may be at most 89 days.
+pub const MAX_WORKOUT_RANGE_DAYS: i64 = 90;
+
+/// How many rows the per-sport records ranking returns.
+const SPORT_RANKING_LIMIT: usize = 10;
+
+pub fn api_router() -> Router<FakeControl> {
+    Router::new()
+        .route("/users/v3/token", get(token))
+        .route("/users/v3/user", get(user))
+        .route(
+            "/fitness/v6/athletes/{athlete_id}/workouts/{start}/{end}",
+            get(workouts),
+        )
+        .route(
+            "/fitness/v6/athletes/{athlete_id}/workouts/{workout_id}",
+            get(workout_detail),
+        )
+        .route(
+            "/fitness/v1/athletes/{athlete_id}/reporting/performancedata/{start}/{end}",
+            post(performance_data),
+        )
+        .route(
+            "/personalrecord/v2/athletes/{athlete_id}/workouts/{workout_id}",
+            get(workout_records),
+        )
+        .route(
+            "/personalrecord/v2/athletes/{athlete_id}/{sport}",
+            get(sport_records),
+        )
+        .route("/fitness/v1/athletes/{athlete_id}/settings", get(settings))
+        .route("/fitness/v6/workouttypes", get(workout_types))
+        .fallback(not_found)
+}
+
+/// An error answer: a status and a small body. TrainingPeaks' error bodies
+/// are not reliably JSON; these are plain text unless a quirk says otherwise.
+struct ApiError {
+    status: StatusCode,
+    content_type: &'static str,
+    body: String,
+}
+
+impl ApiError {
+    fn text(status: StatusCode, body: impl Into<String>) -> ApiError {
+        ApiError {
+            status,
+            content_type: "text/plain; charset=utf-8",
+            body: body.into(),
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        (self.status, [(CONTENT_TYPE, self.content_type)], self.body).into_response()
+    }
+}
+
+fn bad_request(message: impl Into<String>) -> ApiError {
+    ApiError::text(StatusCode::BAD_REQUEST, message)
+}
+
+/// TrainingPeaks' 401s are not JSON.
+fn unauthorized() -> Response {
+    (
+        StatusCode::UNAUTHORIZED,
+        [(CONTENT_TYPE, "text/html; charset=utf-8")],
+        "<html><head><title>401 Unauthorized</title></head><body>Unauthorized</body></html>",
+    )
+        .into_response()
+}
+
+async fn not_found() -> ApiError {
+    ApiError::text(StatusCode::NOT_FOUND, "Not Found")
+}
+
+/// A request with a valid bearer token; carries the data snapshot to answer
+/// from. Rejects with 401 otherwise.
+struct Authed(Arc<DemoAthlete>);
+
+impl FromRequestParts<FakeControl> for Authed {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        control: &FakeControl,
+    ) -> Result<Self, Response> {
+        match bearer_token(&parts.headers) {
+            Some(token) if control.token_valid(token) => Ok(Authed(control.athlete())),
+            _ => Err(unauthorized()),
+        }
+    }
+}
+
+/// 403 for any athlete but the demo one (400 if not a number).
+fn check_athlete(athlete: &DemoAthlete, raw: &str) -> Result<(), ApiError> {
+    let id: i64 = raw
+        .parse()
+        .map_err(|_| bad_request(format!("athleteId must be an integer, got {raw:?}")))?;
+    if id != athlete.profile().athlete_id {
+        return Err(ApiError::text(
+            StatusCode::FORBIDDEN,
+            format!("Forbidden: no permission for athlete {id}"),
+        ));
+    }
+    Ok(())
+}
+
+fn day(raw: &str, what: &str) -> Result<NaiveDate, ApiError> {
+    parse_day(raw).ok_or_else(|| bad_request(format!("{what} is not a date (YYYY-MM-DD): {raw:?}")))
+}
+
+fn range(start: &str, end: &str) -> Result<(NaiveDate, NaiveDate), ApiError> {
+    let (start, end) = (day(start, "startDate")?, day(end, "endDate")?);
+    if start > end {
+        return Err(bad_request("startDate must not be after endDate"));
+    }
+    Ok((start, end))
+}
+
+fn workout_id(raw: &str) -> Result<i64, ApiError> {
+    raw.parse()
+        .map_err(|_| bad_request(format!("workoutId must be an integer, got {raw:?}")))
+}
+
+/// `GET /users/v3/token`: cookie → bearer token.
+async fn token(State(control): State<FakeControl>, headers: HeaderMap) -> Response {
+    match control.exchange_cookie(cookie_value(&headers, AUTH_COOKIE)) {
+        Some((access_token, expires_in)) => Json(json!({
+            "success": true,
+            "token": {
+                "access_token": access_token,
+                "expires_in": expires_in,
+                "token_type": "bearer",
+            },
+        }))
+        .into_response(),
+        None => unauthorized(),
+    }
+}
+
+/// `GET /users/v3/user`.
+async fn user(Authed(athlete): Authed) -> Response {
+    Json(json::user(&athlete)).into_response()
+}
+
+/// `GET /fitness/v6/athletes/{id}/workouts/{start}/{end}`: completed and
+/// planned workouts of the inclusive range, at most 90 days.
+async fn workouts(
+    Authed(athlete): Authed,
+    Path((athlete_id, start, end)): Path<(String, String, String)>,
+) -> Result<Response, ApiError> {
+    check_athlete(&athlete, &athlete_id)?;
+    let (start, end) = range(&start, &end)?;
+    if (end - start).num_days() >= MAX_WORKOUT_RANGE_DAYS {
+        return Err(bad_request(format!(
+            "The date range cannot be more than {MAX_WORKOUT_RANGE_DAYS} days"
+        )));
+    }
+    let list: Vec<Value> = athlete
+        .workouts_between(start, end)
+        .iter()
+        .map(|w| w.to_json())
+        .collect();
+    Ok(Json(Value::Array(list)).into_response())
+}
+
+/// `GET /fitness/v6/athletes/{id}/workouts/{workoutId}`.
+async fn workout_detail(
+    Authed(athlete): Authed,
+    Path((athlete_id, raw_id)): Path<(String, String)>,
+) -> Result<Response, ApiError> {
+    check_athlete(&athlete, &athlete_id)?;
+    let id = workout_id(&raw_id)?;
+    let workout = athlete.workout(id).ok_or_else(not_found_workout)?;
+    Ok(Json(workout.to_json()).into_response())
+}
+
+fn not_found_workout() -> ApiError {
+    ApiError::text(StatusCode::NOT_FOUND, "Workout not found")
+}
+
+/// `POST /fitness/v1/athletes/{id}/reporting/performancedata/{start}/{end}`.
+/// An empty or `{}` body gives `"NaN"` for ctl/atl/tsb; `ctlConstant` /
+/// `atlConstant` (+ optional starts) give numbers. No range cap.
+async fn performance_data(
+    Authed(athlete): Authed,
+    Path((athlete_id, start, end)): Path<(String, String, String)>,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    check_athlete(&athlete, &athlete_id)?;
+    let (start, end) = range(&start, &end)?;
+    let body: Value = if body.iter().all(u8::is_ascii_whitespace) {
+        json!({})
+    } else {
+        serde_json::from_slice(&body).map_err(|e| bad_request(format!("invalid JSON body: {e}")))?
+    };
+    if !body.is_object() {
+        return Err(bad_request("the body must be a JSON object"));
+    }
+    let constants = PmcConstants::from_body(&body).map_err(bad_request)?;
+    let types: Vec<i32> = body
+        .get("workoutTypes")
+        .and_then(Value::as_array)
+        .map(|list| {
+            list.iter()
+                .filter_map(Value::as_i64)
+                .map(|t| t as i32)
+                .collect()
+        })
+        .unwrap_or_default();
+    let rows: Vec<Value> = athlete
+        .performance(start, end, constants, &types)
+        .iter()
+        .map(|r| r.to_json())
+        .collect();
+    Ok(Json(Value::Array(rows)).into_response())
+}
+
+/// `GET /personalrecord/v2/athletes/{id}/workouts/{workoutId}`.
+async fn workout_records(
+    Authed(athlete): Authed,
+    Path((athlete_id, raw_id)): Path<(String, String)>,
+) -> Result<Response, ApiError> {
+    check_athlete(&athlete, &athlete_id)?;
+    let id = workout_id(&raw_id)?;
+    athlete.workout(id).ok_or_else(not_found_workout)?;
+    Ok(Json(json::workout_records(&athlete, id)).into_response())
+}
+
+/// A query parameter by name, case-insensitively (as ASP.NET binds them).
+fn query_param<'a>(query: &'a HashMap<String, String>, name: &str) -> Option<&'a str> {
+    query
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case(name))
+        .map(|(_, v)| v.as_str())
+}
+
+/// `GET /personalrecord/v2/athletes/{id}/{Bike|Run}?prType=…&startDate=…&endDate=…`:
+/// the top 10 peaks of that kind in the range. Without `prType` it answers
+/// 500 (the quirk the references report); an unknown `prType` is 400; a
+/// known one that the sport doesn't keep (power on Run, speed on Bike) is an
+/// empty list. Missing dates mean unbounded.
+async fn sport_records(
+    Authed(athlete): Authed,
+    Path((athlete_id, sport)): Path<(String, String)>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Result<Response, ApiError> {
+    check_athlete(&athlete, &athlete_id)?;
+    let sport =
+        Sport::parse(&sport).ok_or_else(|| bad_request(format!("unknown sport {sport:?}")))?;
+    let Some(pr_type) = query_param(&query, "prType") else {
+        return Err(ApiError {
+            status: StatusCode::INTERNAL_SERVER_ERROR,
+            content_type: "application/json; charset=utf-8",
+            body: r#"{"Message":"An error has occurred."}"#.to_string(),
+        });
+    };
+    let kind = records::find_kind(pr_type)
+        .ok_or_else(|| bad_request(format!("unknown prType {pr_type:?}")))?;
+    let start = match query_param(&query, "startDate") {
+        Some(raw) => day(raw, "startDate")?,
+        None => HISTORY_START,
+    };
+    let end = match query_param(&query, "endDate") {
+        Some(raw) => day(raw, "endDate")?,
+        None => NaiveDate::MAX,
+    };
+    if !records::kind_applies(sport, kind) {
+        return Ok(Json(json!([])).into_response());
+    }
+    let rows: Vec<Value> = athlete
+        .records()
+        .ranking(
+            athlete.workouts(),
+            sport,
+            kind,
+            start,
+            end,
+            SPORT_RANKING_LIMIT,
+        )
+        .iter()
+        .map(|r| r.to_json())
+        .collect();
+    Ok(Json(Value::Array(rows)).into_response())
+}
+
+/// `GET /fitness/v1/athletes/{id}/settings`.
+async fn settings(
+    Authed(athlete): Authed,
+    Path(athlete_id): Path<String>,
+) -> Result<Response, ApiError> {
+    check_athlete(&athlete, &athlete_id)?;
+    Ok(Json(json::settings(&athlete)).into_response())
+}
+
+/// `GET /fitness/v6/workouttypes`.
+async fn workout_types(Authed(_): Authed) -> Response {
+    Json(json::workout_types()).into_response()
+}

@@ -1,0 +1,36 @@
+//! tp-mcp: an MCP server that answers questions about an athlete's
+//! TrainingPeaks training.
+//!
+//! Claude Desktop (or any MCP client) launches the `tp-mcp` binary and talks
+//! to it over stdio. Map of the crate:
+//!
+//! - [`server`] — [`TpServer`], rmcp's `ServerHandler`: `initialize`,
+//!   `tools/list`, `tools/call` → [`tools::call`].
+//! - [`tools`] — the 14 tools, one file each, each a thin adapter:
+//!   arguments → [`data`] → `tp-fitness` → text + structured output.
+//! - [`data`] — the single data path every tool reads through.
+//! - [`context`] — [`ServerContext`]: client, cookie origin, today, demo mode.
+//! - [`cookie`] — where the session cookie comes from.
+//! - [`args`] — argument parsing with errors that name the argument.
+//! - [`answer`] — [`ToolAnswer`] / [`ToolError`] → MCP results (`isError`).
+//! - [`views`] — structured views of workouts shared by several tools.
+//! - [`format`] — units, tables, quoted user text.
+//! - [`cli`] — `tp-mcp tools` and `tp-mcp call`, on the same code path.
+//!
+//! Invariants: stdout carries only MCP protocol (logs go to stderr); the
+//! cookie and token never appear in any output; tools only read.
+
+pub mod answer;
+pub mod args;
+pub mod cli;
+pub mod context;
+pub mod cookie;
+pub mod data;
+pub mod format;
+pub mod server;
+pub mod tools;
+pub mod views;
+
+pub use answer::{ToolAnswer, ToolError};
+pub use context::ServerContext;
+pub use server::TpServer;

@@ -1,0 +1,99 @@
+//! `tp-mcp`: the MCP server binary (and a small CLI over the same tools).
+
+use anyhow::Context as _;
+use clap::{Parser, Subcommand};
+use rmcp::ServiceExt;
+use tp_mcp::{ServerContext, TpServer, cli};
+
+/// TrainingPeaks for Claude: an MCP server over stdio.
+///
+/// With no command, serves MCP on stdin/stdout (what Claude Desktop runs).
+#[derive(Parser)]
+#[command(version, about, long_about = None)]
+struct Cli {
+    /// Use the built-in demo athlete (no account, no network).
+    #[arg(long, global = true)]
+    demo: bool,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve MCP over stdio (the default).
+    Serve,
+    /// List the tools.
+    Tools {
+        /// Print the full MCP definitions (schemas included) as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Call one tool and print its answer, e.g. `tp-mcp call tp_get_fitness '{"days":42}'`.
+    Call {
+        /// Tool name, e.g. tp_get_fitness.
+        tool: String,
+        /// Arguments as a JSON object.
+        #[arg(default_value = "{}")]
+        args: String,
+        /// Print the structured output (JSON) instead of the text.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    init_logging();
+    if let Some(Command::Tools { json }) = &cli.command {
+        print!("{}", cli::print_tools(*json));
+        return Ok(());
+    }
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    runtime.block_on(run(cli))
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    let ctx = if cli.demo {
+        ServerContext::demo().await?
+    } else {
+        ServerContext::from_env()?
+    };
+    match cli.command {
+        None | Some(Command::Serve) => {
+            tracing::info!(demo = cli.demo, "serving MCP on stdio");
+            let service = TpServer::new(ctx)
+                .serve(rmcp::transport::stdio())
+                .await
+                .context("MCP initialization failed")?;
+            service
+                .waiting()
+                .await
+                .context("MCP session ended with an error")?;
+            Ok(())
+        }
+        Some(Command::Call { tool, args, json }) => {
+            let out = cli::call(&ctx, &tool, &args, json).await;
+            if out.is_error {
+                eprintln!("{}", out.text);
+                std::process::exit(2);
+            }
+            println!("{}", out.text.trim_end());
+            Ok(())
+        }
+        Some(Command::Tools { .. }) => unreachable!("handled before the runtime starts"),
+    }
+}
+
+/// Logs go to stderr only: stdout belongs to the MCP protocol.
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(false)
+        .init();
+}

@@ -1,0 +1,153 @@
+//! The 14 tools: one file each, all registered here.
+//!
+//! A tool is a type implementing [`TpTool`]: its name, title and description
+//! (written for the model), an argument struct (its JSON schema is the
+//! tool's `inputSchema`), an output struct (its schema is the
+//! `outputSchema`, its value the `structuredContent`) and `run`, a thin
+//! adapter: parse arguments → data path (`crate::data`) → `tp-fitness` for
+//! numbers → render text. The MCP server and the CLI both call [`call`].
+
+use crate::answer::{ToolAnswer, ToolError};
+use crate::args::ArgError;
+use crate::context::ServerContext;
+use rmcp::model::{JsonObject, Tool, ToolAnnotations};
+use schemars::JsonSchema;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use std::future::Future;
+
+pub mod auth_status;
+pub mod fitness;
+pub mod fitness_trend;
+pub mod listing;
+pub mod peaks;
+pub mod performance_summary;
+pub mod planned_workouts;
+pub mod pmc_args;
+pub mod profile;
+pub mod refresh_auth;
+pub mod training_load_summary;
+pub mod workout;
+pub mod workout_analysis;
+pub mod workout_prs;
+pub mod workouts;
+pub mod zones_distribution;
+
+/// One MCP tool.
+pub trait TpTool {
+    /// The reference server's tool name (kept so existing prompts work).
+    const NAME: &'static str;
+    /// Short human title.
+    const TITLE: &'static str;
+    /// When to use it and what the units are — written for the model.
+    const DESCRIPTION: &'static str;
+    type Args: DeserializeOwned + JsonSchema + 'static;
+    type Output: Serialize + JsonSchema + 'static;
+
+    /// Answers: the structured output and its text rendering.
+    fn run(
+        ctx: &ServerContext,
+        args: Self::Args,
+    ) -> impl Future<Output = Result<(Self::Output, String), ToolError>> + Send;
+}
+
+/// Arguments of tools that take none.
+#[derive(Debug, Default, serde::Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NoArgs {}
+
+fn definition<T: TpTool>() -> Tool {
+    Tool::new(T::NAME, T::DESCRIPTION, JsonObject::new())
+        .with_title(T::TITLE)
+        .with_input_schema::<T::Args>()
+        .with_output_schema::<T::Output>()
+        .with_annotations(
+            ToolAnnotations::with_title(T::TITLE)
+                .read_only(true)
+                .destructive(false)
+                .idempotent(true)
+                .open_world(true),
+        )
+}
+
+/// Refuses arguments the tool does not declare, naming the ones it takes
+/// (a misspelled `start_date` must not silently become the default range).
+fn check_known_arguments(tool: &Tool, args: &JsonObject) -> Result<(), ArgError> {
+    let known: Vec<&str> = tool
+        .input_schema
+        .get("properties")
+        .and_then(|p| p.as_object())
+        .map(|p| p.keys().map(String::as_str).collect())
+        .unwrap_or_default();
+    if let Some(unknown) = args.keys().find(|k| !known.contains(&k.as_str())) {
+        let takes = if known.is_empty() {
+            "no arguments".to_string()
+        } else {
+            known.join(", ")
+        };
+        return Err(ArgError::new(
+            unknown.clone(),
+            format!(
+                "{} does not take this argument; it takes: {takes}",
+                tool.name
+            ),
+        ));
+    }
+    Ok(())
+}
+
+async fn call_typed<T: TpTool>(
+    ctx: &ServerContext,
+    args: Option<JsonObject>,
+) -> Result<ToolAnswer, ToolError> {
+    let args = args.unwrap_or_default();
+    check_known_arguments(&definition::<T>(), &args)?;
+    let value = serde_json::Value::Object(args);
+    let args: T::Args = serde_path_to_error::deserialize(value).map_err(|e| {
+        let path = e.path().to_string();
+        let argument = if path == "." {
+            "arguments".to_string()
+        } else {
+            path
+        };
+        ArgError::new(argument, e.into_inner().to_string())
+    })?;
+    let (output, text) = T::run(ctx, args).await?;
+    Ok(ToolAnswer::new(&output, text))
+}
+
+macro_rules! tool_set {
+    ($($tool:ty),* $(,)?) => {
+        /// Every tool's MCP definition, in a stable order.
+        pub fn definitions() -> Vec<Tool> {
+            vec![$(definition::<$tool>()),*]
+        }
+
+        /// Runs the tool called `name`; `None` when there is no such tool.
+        pub async fn call(ctx: &ServerContext, name: &str, args: Option<JsonObject>) -> Option<Result<ToolAnswer, ToolError>> {
+            $(
+                if name == <$tool as TpTool>::NAME {
+                    return Some(call_typed::<$tool>(ctx, args).await);
+                }
+            )*
+            None
+        }
+    };
+}
+
+tool_set!(
+    auth_status::AuthStatus,
+    refresh_auth::RefreshAuth,
+    profile::GetProfile,
+    workouts::GetWorkouts,
+    workout::GetWorkout,
+    planned_workouts::GetPlannedWorkouts,
+    fitness::GetFitness,
+    peaks::GetPeaks,
+    workout_prs::GetWorkoutPrs,
+    training_load_summary::TrainingLoadSummary,
+    fitness_trend::FitnessTrend,
+    workout_analysis::WorkoutAnalysis,
+    performance_summary::PerformanceSummary,
+    zones_distribution::TrainingZonesDistribution,
+);
