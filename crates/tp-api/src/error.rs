@@ -7,9 +7,9 @@
 use std::time::Duration;
 
 /// The re-authentication hint shared by the auth errors.
-pub const REAUTH_HINT: &str = "Log in to TrainingPeaks in your browser, then run \
-`tp-mcp auth import` (or use \"Re-authenticate from browser\" in the tray app, or set \
-TP_AUTH_COOKIE to the new Production_tpAuth cookie value).";
+pub const REAUTH_HINT: &str = "Log in to app.trainingpeaks.com in your browser, copy the \
+value of its Production_tpAuth cookie, set TP_AUTH_COOKIE to it in the MCP server's \
+configuration, and restart the server.";
 
 /// An error from the TrainingPeaks client.
 #[derive(Debug, thiserror::Error)]

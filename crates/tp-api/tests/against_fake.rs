@@ -132,7 +132,7 @@ async fn refused_cookie_is_cookie_expired() {
     );
     let msg = err.to_string();
     assert!(
-        msg.contains("tp-mcp auth import") && msg.contains("TP_AUTH_COOKIE"),
+        msg.contains("Production_tpAuth") && msg.contains("TP_AUTH_COOKIE"),
         "{msg}"
     );
     assert_eq!(
@@ -148,7 +148,7 @@ async fn no_cookie_is_reported_without_a_request() {
     let config = ClientConfig::default().with_base_url(fake.base_url());
     let client = TpClient::new(config, None).unwrap();
     assert!(matches!(client.user().await, Err(ApiError::NoCookie)));
-    assert_eq!(fake.control().counts().total(), 0);
+    assert_eq!(fake.control().counts().total, 0);
 }
 
 /// 429 with Retry-After: the client waits as asked, then succeeds.
@@ -379,16 +379,16 @@ async fn sport_ranking_falls_back_to_workout_scan_on_500() {
     let ctl = fake.control();
     let client = client_for(&fake, |_| {});
     let athlete = client.athlete_id().await.unwrap();
-    let t = tp_model::pr_types::pr_type_by_query("power20min").unwrap();
+    let t = tp_api::tp_model::pr_types::pr_type_by_query("power20min").unwrap();
     let (start, end) = (today() - Days::new(179), today());
     let (ranked, source) = client
-        .sport_peaks_or_scan(athlete, tp_model::PrSport::Bike, &t, start, end)
+        .sport_peaks_or_scan(athlete, tp_api::tp_model::PrSport::Bike, &t, start, end)
         .await
         .unwrap();
     assert_eq!(source, tp_api::PeakSource::RankingEndpoint);
     ctl.fail_next_on(Endpoint::SportPrs, 3, 500);
     let (scanned, source) = client
-        .sport_peaks_or_scan(athlete, tp_model::PrSport::Bike, &t, start, end)
+        .sport_peaks_or_scan(athlete, tp_api::tp_model::PrSport::Bike, &t, start, end)
         .await
         .unwrap();
     assert_eq!(source, tp_api::PeakSource::WorkoutScan);

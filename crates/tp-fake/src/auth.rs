@@ -20,6 +20,8 @@ pub struct TokenStore {
     cookie: Option<String>,
     pub ttl: Duration,
     expires: HashMap<String, Instant>,
+    /// Every token ever issued (for leak audits: tests check none is printed).
+    history: Vec<String>,
     issued: u64,
     salt: u64,
 }
@@ -41,6 +43,7 @@ impl TokenStore {
             cookie: Some(cookie),
             ttl,
             expires: HashMap::new(),
+            history: Vec::new(),
             issued: 0,
             salt,
         }
@@ -64,7 +67,13 @@ impl TokenStore {
             mix(self.issued.wrapping_mul(0x2545_F491_4F6C_DD1D) ^ self.salt.rotate_left(17))
         );
         self.expires.insert(token.clone(), now + self.ttl);
+        self.history.push(token.clone());
         token
+    }
+
+    /// Every token issued so far, expired ones included.
+    pub fn issued_tokens(&self) -> Vec<String> {
+        self.history.clone()
     }
 
     /// Issued by this server, not expired by time, not expired by switch.

@@ -50,6 +50,11 @@ impl FakeControl {
     }
 
     /// Every bearer token issued so far becomes invalid (401 on use).
+    /// Every bearer token issued so far (for leak audits).
+    pub fn issued_tokens(&self) -> Vec<String> {
+        lock(&self.shared.tokens).issued_tokens()
+    }
+
     pub fn expire_tokens(&self) {
         lock(&self.shared.tokens).expire_all();
     }

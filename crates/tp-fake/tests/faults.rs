@@ -111,12 +111,12 @@ async fn expire_tokens_and_cookie_switches() {
 #[tokio::test]
 async fn tokens_expire_after_their_ttl() {
     let h = start_with(FakeConfig {
-        token_ttl: Duration::from_millis(300),
+        token_ttl: Duration::from_millis(800),
         ..config()
     })
     .await;
     assert_eq!(h.get(USER).await.status(), StatusCode::OK);
-    tokio::time::sleep(Duration::from_millis(400)).await;
+    tokio::time::sleep(Duration::from_millis(900)).await;
     assert_eq!(h.get(USER).await.status(), StatusCode::UNAUTHORIZED);
 
     h.server.control().set_token_ttl(Duration::from_secs(120));

@@ -192,6 +192,22 @@ impl Table {
     }
 }
 
+/// A personal-record value in its unit: watts, bpm, or for speed records the
+/// pace and the time over the record's distance (`span_m`).
+pub fn record_value(class: tp_model::PrClass, value: f64, span_m: Option<f64>) -> String {
+    use tp_model::PrClass;
+    match class {
+        PrClass::Power => format!("{value:.0} W"),
+        PrClass::HeartRate => format!("{value:.0} bpm"),
+        PrClass::Speed => match span_m {
+            Some(d) if value > 0.0 => {
+                format!("{} ({})", duration(d / value / 3600.0), pace_per_km(value))
+            }
+            _ => pace_per_km(value),
+        },
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -208,6 +224,12 @@ mod tests {
         assert_eq!(pace_per_km(0.0), "-");
         assert_eq!(num(Some(f64::NAN), 1), "-");
         assert_eq!(percent(Some(0.425)), "42%");
+        assert_eq!(record_value(tp_model::PrClass::Power, 301.4, None), "301 W");
+        // 5 km at 4 m/s: 1250 s = 20:50, 4:10 /km
+        assert_eq!(
+            record_value(tp_model::PrClass::Speed, 4.0, Some(5000.0)),
+            "0:20:50 (4:10 /km)"
+        );
     }
 
     #[test]
@@ -231,21 +253,5 @@ mod tests {
             t.render(),
             "Date        TSS\n----------  ---\n2026-01-01   95\n2026-01-02  120\n"
         );
-    }
-}
-
-/// A personal-record value in its unit: watts, bpm, or for speed records the
-/// pace and the time over the record's distance (`span_m`).
-pub fn record_value(class: tp_model::PrClass, value: f64, span_m: Option<f64>) -> String {
-    use tp_model::PrClass;
-    match class {
-        PrClass::Power => format!("{value:.0} W"),
-        PrClass::HeartRate => format!("{value:.0} bpm"),
-        PrClass::Speed => match span_m {
-            Some(d) if value > 0.0 => {
-                format!("{} ({})", duration(d / value / 3600.0), pace_per_km(value))
-            }
-            _ => pace_per_km(value),
-        },
     }
 }
