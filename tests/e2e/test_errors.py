@@ -104,3 +104,17 @@ async def test_no_cookie_at_all(fake):
         assert status.structuredContent["cookie_source"] == "missing"
         text = await call_err(s, "tp_get_workouts", {})
         assert "No TrainingPeaks session cookie" in text and "TP_AUTH_COOKIE" in text
+
+
+async def test_wrong_athlete_id_is_a_clear_error(fake):
+    async with mcp_session(fake, ATHLETE_ID="999") as s:
+        text = await call_err(s, "tp_get_workouts", {})
+        assert "403" in text and "ATHLETE_ID" in text
+
+
+def test_malformed_athlete_id_stops_at_start(fake):
+    import subprocess
+    from conftest import TP_MCP, server_env
+    p = subprocess.run([str(TP_MCP), "call", "tp_auth_status"], capture_output=True, text=True,
+                       env=server_env(fake, ATHLETE_ID="abc"), timeout=30)
+    assert p.returncode != 0 and "ATHLETE_ID" in p.stderr

@@ -263,3 +263,19 @@ async def test_zone_distribution_by_workout_if(fake, today):
         key = next(k for k in got if k.startswith(name[:4]))
         assert abs(got[key] - hours) < 1e-6, name
     assert "whole" in r.structuredContent["method_note"]
+
+
+async def test_athlete_id_override_skips_the_user_lookup(fresh_fake):
+    aid = fresh_fake.athlete_id()
+    fresh_fake.admin("reset_stats")
+    async with mcp_session(fresh_fake, ATHLETE_ID=str(aid)) as s:
+        await call_ok(s, "tp_get_workouts", {"limit": 1})
+    assert fresh_fake.stats()["by_endpoint"]["user"] == 0
+
+
+async def test_athlete_is_resolved_once_and_remembered(fresh_fake):
+    fresh_fake.admin("reset_stats")
+    async with mcp_session(fresh_fake) as s:
+        await call_ok(s, "tp_get_workouts", {"limit": 1})
+        await call_ok(s, "tp_get_fitness", {"days": 7})
+    assert fresh_fake.stats()["by_endpoint"]["user"] == 1

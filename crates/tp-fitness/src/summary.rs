@@ -364,3 +364,72 @@ mod tests {
         );
     }
 }
+
+/// Totals of a list of workouts: sessions, hours, metres and TSS.
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+pub struct Volume {
+    pub sessions: usize,
+    pub duration_h: f64,
+    pub distance_m: f64,
+    pub tss: f64,
+}
+
+/// Sums completed values (`totalTime`, `distance`, `tssActual`), or the
+/// planned ones when `planned`. Missing and non-finite values count 0.
+pub fn volume<'a>(workouts: impl IntoIterator<Item = &'a Workout>, planned: bool) -> Volume {
+    let finite = |v: Option<f64>| v.filter(|x| x.is_finite()).unwrap_or(0.0);
+    let mut v = Volume {
+        sessions: 0,
+        duration_h: 0.0,
+        distance_m: 0.0,
+        tss: 0.0,
+    };
+    for w in workouts {
+        v.sessions += 1;
+        if planned {
+            v.duration_h += finite(w.total_time_planned);
+            v.distance_m += finite(w.distance_planned);
+            v.tss += finite(w.tss_planned);
+        } else {
+            v.duration_h += finite(w.total_time);
+            v.distance_m += finite(w.distance);
+            v.tss += finite(w.tss_actual);
+        }
+    }
+    v
+}
+
+#[cfg(test)]
+mod volume_tests {
+    use super::*;
+
+    #[test]
+    fn sums_actual_or_planned_values_skipping_missing() {
+        let ws = [
+            Workout {
+                total_time: Some(1.5),
+                distance: Some(40_000.0),
+                tss_actual: Some(80.0),
+                tss_planned: Some(90.0),
+                ..Default::default()
+            },
+            Workout {
+                total_time: Some(0.5),
+                distance: None,
+                tss_actual: Some(f64::NAN),
+                total_time_planned: Some(1.0),
+                ..Default::default()
+            },
+        ];
+        let done = volume(&ws, false);
+        assert_eq!(
+            (done.sessions, done.duration_h, done.distance_m, done.tss),
+            (2, 2.0, 40_000.0, 80.0)
+        );
+        let plan = volume(&ws, true);
+        assert_eq!(
+            (plan.duration_h, plan.distance_m, plan.tss),
+            (1.0, 0.0, 90.0)
+        );
+    }
+}

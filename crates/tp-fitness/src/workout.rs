@@ -113,6 +113,17 @@ pub enum Variability {
     VeryVariable,
 }
 
+impl Variability {
+    /// The band's name.
+    pub fn label(self) -> &'static str {
+        match self {
+            Variability::Steady => "steady",
+            Variability::Variable => "variable",
+            Variability::VeryVariable => "very variable",
+        }
+    }
+}
+
 /// A variability index and its band.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct VariabilityIndex {
@@ -202,6 +213,16 @@ pub enum ComplianceLabel {
 pub const COMPLIANCE_BANDS: &str = "< 50 % missed, 50–80 % low, 80–120 % on target, > 120 % over";
 
 impl ComplianceLabel {
+    /// The band's name.
+    pub fn label(self) -> &'static str {
+        match self {
+            ComplianceLabel::Missed => "missed",
+            ComplianceLabel::Low => "low",
+            ComplianceLabel::OnTarget => "on target",
+            ComplianceLabel::Over => "over",
+        }
+    }
+
     /// The band of a percentage of plan.
     pub fn from_percent(pct: f64) -> ComplianceLabel {
         if pct > 120.0 {

@@ -121,6 +121,19 @@ pub enum IntensityPattern {
     Pyramidal,
 }
 
+impl IntensityPattern {
+    /// The pattern's name.
+    pub fn label(self) -> &'static str {
+        match self {
+            IntensityPattern::Base => "base (almost all easy)",
+            IntensityPattern::HighIntensity => "high-intensity focused",
+            IntensityPattern::Threshold => "threshold-heavy",
+            IntensityPattern::Polarized => "polarized",
+            IntensityPattern::Pyramidal => "pyramidal",
+        }
+    }
+}
+
 /// The rule of [`IntensityPattern`] as one sentence, for answers.
 pub const PATTERN_RULE: &str = "three zones by time: low = IF < 0.75 (Coggan Z1–Z2), moderate = \
      0.75–0.90 (Z3), high = ≥ 0.90 (Z4+); base if low ≥ 90 %, high-intensity if high is largest, \

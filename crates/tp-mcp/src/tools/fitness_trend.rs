@@ -42,8 +42,8 @@ impl TpTool for FitnessTrend {
     const DESCRIPTION: &'static str = "Is the athlete building, maintaining or losing fitness? Current CTL/ATL/TSB, \
 their 7- and 30-day changes, ramp rate (CTL/week) with warning level, peak fitness and deepest fatigue dates in \
 the window (default 90 days), and a projection of CTL/ATL/TSB for the next days (default 7, up to 180) from the \
-planned workouts' TSS on the calendar; days with nothing planned use the last 28 days' average, and the answer \
-says which days used which. Use it for 'how will I be on race day' questions.";
+planned workouts' TSS on the calendar (an empty day inside the planned period is a rest day); only after the last \
+planned workout does it use the last 28 days' average, and the answer says which days used which. Use it for 'how will I be on race day' questions.";
     type Args = TrendArgs;
     type Output = TrendOutput;
 
@@ -111,7 +111,7 @@ fn render(out: &TrendOutput, days: u64) -> String {
     ));
     let p = &out.projection;
     s.push_str(&format!(
-        "\nProjection, next {} days ({} planned from the calendar, {} at the recent average of {:.0} TSS/day):\n",
+        "\nProjection, next {} days ({} from the planned calendar, rest days included; {} past the plan at the recent average of {:.0} TSS/day):\n",
         p.horizon_days, p.planned_days, p.fallback_days, p.fallback_daily_tss
     ));
     let mut table = format::Table::new(["Date", "TSS", "Source", "CTL", "ATL", "TSB", "Form"]);
@@ -120,6 +120,7 @@ fn render(out: &TrendOutput, days: u64) -> String {
             format::day(d.date),
             format!("{:.0}", d.tss),
             match d.source {
+                ProjectionSource::Planned if d.tss == 0.0 => "rest (plan)".to_string(),
                 ProjectionSource::Planned => "planned".to_string(),
                 ProjectionSource::Fallback => "average".to_string(),
             },

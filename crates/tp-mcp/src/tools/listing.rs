@@ -38,17 +38,9 @@ pub struct WorkoutList {
     /// Workouts matching, before the limit.
     pub total_found: usize,
     pub returned: usize,
-    pub totals: Totals,
+    /// Sums over all matching workouts (completed values for completed lists, planned values for plans).
+    pub totals: tp_fitness::summary::Volume,
     pub workouts: Vec<WorkoutSummary>,
-}
-
-/// Sums over all matching workouts (completed values for completed lists, planned values for plans).
-#[derive(Debug, Serialize, JsonSchema)]
-pub struct Totals {
-    pub sessions: usize,
-    pub duration_h: f64,
-    pub distance_m: f64,
-    pub tss: f64,
 }
 
 /// Validated list arguments.
@@ -99,22 +91,7 @@ impl ListArgs {
 
 /// Builds the list from already filtered and ordered workouts.
 pub fn build(query: &ListQuery, workouts: &[&Workout], planned: bool) -> WorkoutList {
-    let pick = |actual: Option<f64>, plan: Option<f64>| if planned { plan } else { actual };
-    let totals = Totals {
-        sessions: workouts.len(),
-        duration_h: workouts
-            .iter()
-            .filter_map(|w| pick(w.total_time, w.total_time_planned))
-            .sum(),
-        distance_m: workouts
-            .iter()
-            .filter_map(|w| pick(w.distance, w.distance_planned))
-            .sum(),
-        tss: workouts
-            .iter()
-            .filter_map(|w| pick(w.tss_actual, w.tss_planned))
-            .sum(),
-    };
+    let totals = tp_fitness::summary::volume(workouts.iter().copied(), planned);
     WorkoutList {
         start_date: query.start.to_string(),
         end_date: query.end.to_string(),

@@ -119,8 +119,9 @@ fn render(out: &AnalysisOutput) -> String {
     }
     if let Some(v) = &m.variability_index {
         t.push_str(&format!(
-            "  Variability index: {:.2} ({:?})\n",
-            v.value, v.label
+            "  Variability index: {:.2} ({})\n",
+            v.value,
+            v.label.label()
         ));
     }
     if let Some(sp) = &m.speed {
@@ -153,11 +154,11 @@ fn render(out: &AnalysisOutput) -> String {
                         fmt: &dyn Fn(f64) -> String| {
             if let Some(i) = i {
                 t.push_str(&format!(
-                    "    {name:<9} {} of {} planned = {:.0}% ({:?})\n",
+                    "    {name:<9} {} of {} planned = {:.0}% ({})\n",
                     fmt(i.actual),
                     fmt(i.planned),
                     i.percent,
-                    i.label
+                    i.label.label()
                 ));
             }
         };
@@ -165,7 +166,7 @@ fn render(out: &AnalysisOutput) -> String {
         item("Distance", &c.distance, &format::distance);
         item("TSS", &c.tss, &|v| format!("{v:.0}"));
         if let Some(o) = c.overall {
-            t.push_str(&format!("    Overall: {o:?}\n"));
+            t.push_str(&format!("    Overall: {}\n", o.label()));
         }
     }
     if let Some(reason) = m.decoupling.reason {

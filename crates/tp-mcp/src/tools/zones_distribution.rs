@@ -115,7 +115,7 @@ fn render(out: &ZonesOutput) -> String {
         ));
     }
     if let Some(p) = d.pattern {
-        t.push_str(&format!("Pattern: {p:?}"));
+        t.push_str(&format!("Pattern: {}", p.label()));
         if let Some(pi) = d.polarization_index {
             t.push_str(&format!(" (polarization index {pi:.2})"));
         }
