@@ -17,6 +17,7 @@ import os
 import pathlib
 import subprocess
 import sys
+import tempfile
 
 import httpx
 import pytest
@@ -133,7 +134,14 @@ def server_env(fake: Fake | None, **extra: str) -> dict[str, str]:
 
 @contextlib.asynccontextmanager
 async def mcp_session(fake: Fake | None, args: list[str] | None = None, **env: str):
-    """An initialized MCP client session with a freshly spawned tp-mcp."""
+    """An initialized MCP client session with a freshly spawned tp-mcp.
+
+    Each session gets an empty history cache of its own unless the caller
+    passes TP_MCP_DATA_DIR (tests of the cache share one on purpose)."""
+    own_dir = None
+    if "TP_MCP_DATA_DIR" not in env:
+        own_dir = tempfile.TemporaryDirectory(prefix="tp-mcp-e2e-")
+        env["TP_MCP_DATA_DIR"] = own_dir.name
     params = StdioServerParameters(command=str(TP_MCP), args=args or [], env=server_env(fake, **env))
     errlog = open(os.devnull, "w") if not os.environ.get("E2E_SHOW_STDERR") else sys.stderr
     try:
@@ -144,6 +152,8 @@ async def mcp_session(fake: Fake | None, args: list[str] | None = None, **env: s
     finally:
         if errlog is not sys.stderr:
             errlog.close()
+        if own_dir is not None:
+            own_dir.cleanup()
 
 
 def text_of(result) -> str:

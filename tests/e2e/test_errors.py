@@ -80,6 +80,7 @@ async def test_refused_cookie_says_how_to_reauthenticate(fresh_fake):
         fresh_fake.admin("revoke_cookie")
         text = await call_err(s, "tp_get_fitness", {})
         assert "expired" in text and "TP_AUTH_COOKIE" in text
+        assert text.index("tp-mcp auth import") < text.index("TP_AUTH_COOKIE"), text
         status = await call_ok(s, "tp_auth_status")
         assert status.structuredContent["authenticated"] is False
         assert "refused" in status.structuredContent["problem"]
@@ -92,9 +93,9 @@ async def test_rate_limit_is_reported_when_it_outlasts_the_retries(fresh_fake):
         await call_ok(s, "tp_auth_status")
         fresh_fake.admin("retry_after", {"seconds": 3600})
         fresh_fake.admin("fail", {"n": 1, "status": 429})
-        text = await call_err(s, "tp_get_profile", {})
+        text = await call_err(s, "tp_get_workouts", {})
         assert "rate limiting" in text and "3600" in text
-        await call_ok(s, "tp_get_profile")
+        await call_ok(s, "tp_get_workouts")
 
 
 async def test_no_cookie_at_all(fake):

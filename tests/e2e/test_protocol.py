@@ -42,7 +42,11 @@ async def test_all_14_tools_are_listed_with_schemas_and_annotations(fake):
     assert {"start_date", "end_date", "workout_type", "limit"} <= props("tp_get_planned_workouts")
     assert {"days", "start_date", "end_date"} <= props("tp_get_fitness")
     assert {"sport", "days", "pr_class"} <= props("tp_get_peaks")
-    assert props("tp_get_workout") == {"workout_id"}
+    assert props("tp_get_workout") == {"workout_id", "refresh"}
+    # every history-reading tool takes `refresh`; the auth tools take nothing
+    for name, t in tools.items():
+        has_refresh = "refresh" in t.inputSchema.get("properties", {})
+        assert has_refresh == (name not in {"tp_auth_status", "tp_refresh_auth"}), name
     assert tools["tp_get_workout"].inputSchema.get("required") == ["workout_id"]
     assert {"start_date", "end_date", "days"} <= props("tp_training_zones_distribution")
     assert {"sport", "days"} <= props("tp_performance_summary")

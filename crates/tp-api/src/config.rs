@@ -25,7 +25,8 @@ pub struct ClientConfig {
     pub retry: RetryPolicy,
     /// Longest range the performance-data endpoint is asked for in one
     /// request. The reference server asks 180 days at once and the web app's
-    /// PMC chart spans years, so the default asks ten years per request.
+    /// PMC chart spans an athlete's whole history, so the default (40 years)
+    /// gets any history in one request.
     pub performance_window_days: u64,
 }
 
@@ -72,7 +73,7 @@ impl Default for ClientConfig {
             request_timeout: Duration::from_secs(30),
             token_refresh_margin: Duration::from_secs(60),
             retry: RetryPolicy::default(),
-            performance_window_days: 3650,
+            performance_window_days: 14_610,
         }
     }
 }

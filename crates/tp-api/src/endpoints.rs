@@ -29,12 +29,14 @@ impl TpClient {
 
     /// The signed-in user (`GET /users/v3/user`).
     pub async fn user(&self) -> Result<UserProfile, ApiError> {
+        let raw = self.user_json().await?;
+        parse_user(raw)
+    }
+
+    /// The raw JSON of the user endpoint.
+    pub async fn user_json(&self) -> Result<Value, ApiError> {
         let req = ApiRequest::get("/users/v3/user".into(), "the user profile");
-        let env: UserEnvelope = self.send_json(&req).await?;
-        env.user.ok_or_else(|| ApiError::Malformed {
-            endpoint: req.what,
-            detail: "no `user` object".into(),
-        })
+        self.send_json(&req).await
     }
 
     /// Raw workout objects in one window of at most 90 days.
@@ -109,17 +111,30 @@ impl TpClient {
 
     /// One workout in full (`GET /fitness/v6/athletes/{id}/workouts/{workoutId}`).
     pub async fn workout(&self, athlete_id: i64, workout_id: i64) -> Result<Workout, ApiError> {
+        let value = self.workout_json(athlete_id, workout_id).await?;
+        Workout::from_json(value)
+            .filter(|w| w.workout_id != 0)
+            .ok_or_else(|| ApiError::Malformed {
+                endpoint: format!("workout {workout_id}"),
+                detail: "not a workout object".into(),
+            })
+    }
+
+    /// One workout's raw JSON object.
+    pub async fn workout_json(&self, athlete_id: i64, workout_id: i64) -> Result<Value, ApiError> {
         let req = ApiRequest::get(
             format!("/fitness/v6/athletes/{athlete_id}/workouts/{workout_id}"),
             format!("workout {workout_id}"),
         );
         let value: Value = self.send_json(&req).await?;
-        Workout::from_json(value)
-            .filter(|w| w.workout_id != 0)
-            .ok_or_else(|| ApiError::Malformed {
+        if value.is_object() {
+            Ok(value)
+        } else {
+            Err(ApiError::Malformed {
                 endpoint: req.what,
                 detail: "not a workout object".into(),
             })
+        }
     }
 
     /// Daily performance data (TSS per day, and TrainingPeaks' own CTL/ATL/TSB)
@@ -144,19 +159,13 @@ impl TpClient {
             );
             req.method = Method::POST;
             req.body = Some(serde_json::to_value(body).unwrap_or_default());
-            let rows: Value = self.send_json(&req).await?;
-            let Value::Array(rows) = rows else {
-                return Err(ApiError::Malformed {
-                    endpoint: req.what,
-                    detail: "expected a list of days".into(),
-                });
-            };
-            days.extend(
-                rows.into_iter()
-                    .filter_map(|r| serde_json::from_value::<FitnessDay>(r).ok()),
-            );
+            // Typed, row by row: a whole history is ~10 000 rows, and a
+            // generic JSON tree of it would take ten times the memory.
+            let rows: tp_model::lenient::SkipBad<FitnessDay> = self.send_json(&req).await?;
+            days.extend(rows.0);
         }
         days.retain(|d| d.workout_day.is_some());
+        days.shrink_to_fit();
         days.sort_by_key(|d| d.workout_day);
         days.dedup_by_key(|d| d.workout_day);
         Ok(days)
@@ -168,6 +177,19 @@ impl TpClient {
         athlete_id: i64,
         workout_id: i64,
     ) -> Result<WorkoutRecords, ApiError> {
+        let raw = self.workout_records_json(athlete_id, workout_id).await?;
+        serde_json::from_value(raw).map_err(|e| ApiError::Malformed {
+            endpoint: format!("the personal records of workout {workout_id}"),
+            detail: e.to_string(),
+        })
+    }
+
+    /// The raw JSON of a workout's personal records.
+    pub async fn workout_records_json(
+        &self,
+        athlete_id: i64,
+        workout_id: i64,
+    ) -> Result<Value, ApiError> {
         let req = ApiRequest::get(
             format!("/personalrecord/v2/athletes/{athlete_id}/workouts/{workout_id}"),
             format!("the personal records of workout {workout_id}"),
@@ -292,6 +314,16 @@ pub enum PeakSource {
     RankingEndpoint,
     /// Aggregated from per-workout records after the ranking endpoint failed.
     WorkoutScan,
+}
+
+/// Reads `{"user": {...}}`.
+pub fn parse_user(raw: Value) -> Result<UserProfile, ApiError> {
+    let malformed = |detail: &str| ApiError::Malformed {
+        endpoint: "the user profile".into(),
+        detail: detail.into(),
+    };
+    let env: UserEnvelope = serde_json::from_value(raw).map_err(|e| malformed(&e.to_string()))?;
+    env.user.ok_or_else(|| malformed("no `user` object"))
 }
 
 /// Orders workouts by day, then start time, then id.

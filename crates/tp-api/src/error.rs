@@ -6,10 +6,14 @@
 
 use std::time::Duration;
 
-/// The re-authentication hint shared by the auth errors.
-pub const REAUTH_HINT: &str = "Log in to app.trainingpeaks.com in your browser, copy the \
-value of its Production_tpAuth cookie, set TP_AUTH_COOKIE to it in the MCP server's \
-configuration, and restart the server.";
+/// The re-authentication hint shared by the auth errors: the browser import
+/// first (`tp-mcp auth import`, or the `tp_refresh_auth` tool, which runs it),
+/// the hand-copied cookie in `TP_AUTH_COOKIE` as the fallback.
+pub const REAUTH_HINT: &str = "Log in to app.trainingpeaks.com in your browser, then run \
+`tp-mcp auth import` (it copies your login from the browser into the system keychain, where \
+the server finds it) or call the tp_refresh_auth tool, which does the same. If your browser \
+cannot be read: copy the value of its Production_tpAuth cookie, set TP_AUTH_COOKIE to it in \
+the MCP server's configuration, and restart the server.";
 
 /// An error from the TrainingPeaks client.
 #[derive(Debug, thiserror::Error)]

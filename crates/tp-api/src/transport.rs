@@ -47,7 +47,7 @@ impl ApiRequest {
 
 /// What a failed attempt means for the loop.
 enum Outcome {
-    Done(Vec<u8>),
+    Done(bytes::Bytes),
     RetryAuth,
     Retry { after: Duration, last: ApiError },
     Fail(ApiError),
@@ -55,7 +55,7 @@ enum Outcome {
 
 impl TpClient {
     /// Sends `req` with a bearer token and returns the body of a 2xx answer.
-    pub(crate) async fn send(&self, req: &ApiRequest) -> Result<Vec<u8>, ApiError> {
+    pub(crate) async fn send(&self, req: &ApiRequest) -> Result<bytes::Bytes, ApiError> {
         let policy = &self.inner.config.retry;
         let mut auth_retried = false;
         let mut attempt = 0u32;
@@ -122,7 +122,7 @@ impl TpClient {
         let status = response.status();
         if status.is_success() {
             return match response.bytes().await {
-                Ok(body) => Outcome::Done(body.to_vec()),
+                Ok(body) => Outcome::Done(body),
                 Err(e) => self.transport_failure(e, req, attempt),
             };
         }

@@ -135,6 +135,11 @@ async fn refused_cookie_is_cookie_expired() {
         msg.contains("Production_tpAuth") && msg.contains("TP_AUTH_COOKIE"),
         "{msg}"
     );
+    // The browser import is recommended first, the hand-copied cookie after.
+    let import = msg
+        .find("tp-mcp auth import")
+        .expect("recommends the import");
+    assert!(import < msg.find("TP_AUTH_COOKIE").unwrap(), "{msg}");
     assert_eq!(
         count(&fake.control(), Endpoint::User),
         0,

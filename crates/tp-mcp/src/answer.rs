@@ -43,6 +43,20 @@ pub enum ToolError {
     /// Something asked for does not exist (e.g. an unknown workout id).
     #[error("{0}")]
     NotFound(String),
+    /// The local history cache failed (TrainingPeaks itself was fine).
+    #[error("{0}")]
+    Cache(String),
+}
+
+impl From<tp_store::StoreError> for ToolError {
+    fn from(e: tp_store::StoreError) -> Self {
+        match e {
+            tp_store::StoreError::Api(api) => ToolError::Api(api),
+            other => ToolError::Cache(format!(
+                "The local history cache failed: {other}. Try again; if it persists, start tp-mcp with --no-cache."
+            )),
+        }
+    }
 }
 
 impl ToolError {
@@ -51,7 +65,7 @@ impl ToolError {
         match self {
             ToolError::Argument(e) => format!("{e}"),
             ToolError::Api(e) => format!("TrainingPeaks request failed. {e}"),
-            ToolError::NotFound(m) => m.clone(),
+            ToolError::NotFound(m) | ToolError::Cache(m) => m.clone(),
         }
     }
 

@@ -1,10 +1,29 @@
 //! Everything a tool call needs: the client, where the cookie came from,
-//! today's date, and (in demo mode) the in-process fake it talks to.
+//! today's date, the local history cache, and (in demo mode) the
+//! in-process fake it talks to.
 
 use crate::cookie::{self, CookieOrigin};
 use chrono::NaiveDate;
+use std::path::PathBuf;
 use std::sync::Arc;
+use tokio::sync::OnceCell;
 use tp_api::{ClientConfig, Secret, TpClient};
+use tp_store::{History, Store, SyncPolicy};
+
+/// Where the history cache lives.
+#[derive(Debug, Clone)]
+pub enum CacheMode {
+    /// `--no-cache`: every question goes to TrainingPeaks.
+    Disabled,
+    /// A private in-memory cache (demo mode).
+    InMemory,
+    /// One SQLite file per athlete in this directory.
+    Dir(PathBuf),
+}
+
+/// Environment variable: seconds after which recent cached data is fetched
+/// again (default 300).
+pub const STALE_ENV: &str = "TP_MCP_STALE_SECS";
 
 /// Environment variable that pins "today" (`YYYY-MM-DD`), for reproducible
 /// answers and tests. Unset, today is the local calendar date.
@@ -14,8 +33,12 @@ pub const TODAY_ENV: &str = "TP_MCP_TODAY";
 #[derive(Clone)]
 pub struct ServerContext {
     pub client: TpClient,
-    pub cookie_origin: CookieOrigin,
+    /// Where the cookie in use came from; changes when `tp_refresh_auth` re-imports one.
+    cookie_origin: Arc<std::sync::RwLock<CookieOrigin>>,
     today_override: Option<NaiveDate>,
+    cache: CacheMode,
+    /// Opened on first need (it depends on the athlete id).
+    history: Arc<OnceCell<Option<Arc<History>>>>,
     /// Keeps the demo fake running for as long as the server lives.
     _demo: Option<Arc<tp_fake::FakeServer>>,
 }
@@ -51,12 +74,13 @@ impl ServerContext {
             })?;
             client.set_athlete_id(id);
         }
-        Ok(ServerContext {
+        Ok(ServerContext::assemble(
             client,
-            cookie_origin: origin,
-            today_override: today_from_env()?,
-            _demo: None,
-        })
+            origin,
+            today_from_env()?,
+            CacheMode::Dir(tp_store::paths::data_dir()),
+            None,
+        ))
     }
 
     /// The built-in demo athlete: starts the fake TrainingPeaks on loopback
@@ -75,12 +99,17 @@ impl ServerContext {
         // The fake is local: no need to be polite to it.
         client_config.min_request_spacing = std::time::Duration::ZERO;
         let client = TpClient::new(client_config, Some(Secret::new(cookie)))?;
-        Ok(ServerContext {
+        let cache = match std::env::var_os(tp_store::paths::DATA_DIR_ENV) {
+            Some(dir) if !dir.is_empty() => CacheMode::Dir(PathBuf::from(dir)),
+            _ => CacheMode::InMemory,
+        };
+        Ok(ServerContext::assemble(
             client,
-            cookie_origin: CookieOrigin::Demo,
-            today_override: today,
-            _demo: Some(Arc::new(fake)),
-        })
+            CookieOrigin::Demo,
+            today,
+            cache,
+            Some(Arc::new(fake)),
+        ))
     }
 
     /// A context over an existing client (tests).
@@ -88,13 +117,74 @@ impl ServerContext {
         client: TpClient,
         origin: CookieOrigin,
         today: Option<NaiveDate>,
+        cache: CacheMode,
+    ) -> ServerContext {
+        ServerContext::assemble(client, origin, today, cache, None)
+    }
+
+    fn assemble(
+        client: TpClient,
+        cookie_origin: CookieOrigin,
+        today_override: Option<NaiveDate>,
+        cache: CacheMode,
+        demo: Option<Arc<tp_fake::FakeServer>>,
     ) -> ServerContext {
         ServerContext {
             client,
-            cookie_origin: origin,
-            today_override: today,
-            _demo: None,
+            cookie_origin: Arc::new(std::sync::RwLock::new(cookie_origin)),
+            today_override,
+            cache,
+            history: Arc::new(OnceCell::new()),
+            _demo: demo,
         }
+    }
+
+    /// Turns the history cache off (`--no-cache`).
+    pub fn without_cache(mut self) -> ServerContext {
+        self.cache = CacheMode::Disabled;
+        self.history = Arc::new(OnceCell::new());
+        self
+    }
+
+    /// The athlete's history cache, opened on first use; `None` when the
+    /// cache is disabled or cannot be opened (then tools read TrainingPeaks
+    /// directly, and the log says why).
+    pub async fn history(&self) -> Result<Option<Arc<History>>, tp_api::ApiError> {
+        if matches!(self.cache, CacheMode::Disabled) {
+            return Ok(None);
+        }
+        let athlete = self.client.athlete_id().await?;
+        let history = self
+            .history
+            .get_or_init(|| async {
+                let store = match &self.cache {
+                    CacheMode::Disabled => return None,
+                    CacheMode::InMemory => Store::open_in_memory(),
+                    CacheMode::Dir(dir) => Store::open(&tp_store::paths::athlete_db_path(dir, athlete)),
+                };
+                match store {
+                    Ok(store) => Some(Arc::new(History::new(Arc::new(store), self.client.clone(), athlete, sync_policy()))),
+                    Err(e) => {
+                        tracing::warn!(error = %e, "the history cache is unavailable; answering from TrainingPeaks directly");
+                        None
+                    }
+                }
+            })
+            .await;
+        Ok(history.clone())
+    }
+
+    /// Where the cookie in use came from.
+    pub fn cookie_origin(&self) -> CookieOrigin {
+        *self.cookie_origin.read().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Records a new cookie source (after a browser re-import).
+    pub fn set_cookie_origin(&self, origin: CookieOrigin) {
+        *self
+            .cookie_origin
+            .write()
+            .unwrap_or_else(|e| e.into_inner()) = origin;
     }
 
     /// The athlete's "today": [`TODAY_ENV`] if set, else the local date.
@@ -104,8 +194,20 @@ impl ServerContext {
     }
 
     pub fn is_demo(&self) -> bool {
-        self.cookie_origin == CookieOrigin::Demo
+        self.cookie_origin() == CookieOrigin::Demo
     }
+}
+
+/// The sync policy, with `TP_MCP_STALE_SECS` applied.
+fn sync_policy() -> SyncPolicy {
+    let mut policy = SyncPolicy::default();
+    if let Some(secs) = std::env::var(STALE_ENV)
+        .ok()
+        .and_then(|v| v.trim().parse::<u64>().ok())
+    {
+        policy.stale_after = std::time::Duration::from_secs(secs);
+    }
+    policy
 }
 
 fn today_from_env() -> Result<Option<NaiveDate>, SetupError> {

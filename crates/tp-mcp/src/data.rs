@@ -1,90 +1,152 @@
 //! The one data path every tool reads through.
 //!
 //! Tools never call the client directly: they ask this module for workouts,
-//! daily load history, records, settings. Today it goes to TrainingPeaks
-//! through `tp-api`; the local history cache (`tp-store`) slots in here
-//! without any tool changing.
+//! daily load history, records, settings. Each method reads the local
+//! history cache (`tp-store`), which fetches from TrainingPeaks only what is
+//! missing or stale; with `--no-cache` (or if the cache cannot be opened)
+//! the same methods go to TrainingPeaks directly.
 
 use crate::context::ServerContext;
+use crate::progress;
 use chrono::NaiveDate;
-use tp_api::{ApiError, PeakSource};
+use tp_api::PeakSource;
 use tp_model::{
     AthleteSettings, FitnessDay, PerformanceDataRequest, PrSport, PrType, RankedPeak, UserProfile,
     Workout, WorkoutRecords,
 };
+use tp_store::StoreError;
+use tp_store::sync::HISTORY_FLOOR;
 
-/// The earliest day asked for when loading the whole history. TrainingPeaks
-/// launched in 1999; nothing older exists in an account except hand-entered
-/// outliers, which would change today's CTL by far less than its rounding.
-pub const HISTORY_FLOOR: NaiveDate = match NaiveDate::from_ymd_opt(2000, 1, 1) {
-    Some(d) => d,
-    None => unreachable!(),
-};
+/// What the data path returns: TrainingPeaks errors arrive as `StoreError::Api`.
+pub type DataResult<T> = Result<T, StoreError>;
+
+fn report_windows(done: usize, total: usize) {
+    progress::report(done, total, "fetching workouts from TrainingPeaks");
+}
 
 impl ServerContext {
-    pub async fn athlete_id(&self) -> Result<i64, ApiError> {
-        self.client.athlete_id().await
+    pub async fn athlete_id(&self) -> DataResult<i64> {
+        Ok(self.client.athlete_id().await?)
     }
 
-    pub async fn profile(&self) -> Result<UserProfile, ApiError> {
-        self.client.user().await
+    /// The signed-in user (cached for a day).
+    pub async fn profile(&self) -> DataResult<UserProfile> {
+        let Some(h) = self.history().await? else {
+            return Ok(self.client.user().await?);
+        };
+        let raw = h
+            .cached_json("user", h.policy().profile_ttl, || self.client.user_json())
+            .await?;
+        Ok(tp_api::endpoints::parse_user(raw)?)
     }
 
     /// Completed and planned workouts from `start` to `end` inclusive.
-    pub async fn workouts(
-        &self,
-        start: NaiveDate,
-        end: NaiveDate,
-    ) -> Result<Vec<Workout>, ApiError> {
-        let athlete = self.athlete_id().await?;
-        self.client.workouts(athlete, start, end).await
+    pub async fn workouts(&self, start: NaiveDate, end: NaiveDate) -> DataResult<Vec<Workout>> {
+        match self.history().await? {
+            Some(h) => h.workouts(start, end, self.today(), &report_windows).await,
+            None => {
+                let athlete = self.athlete_id().await?;
+                Ok(self
+                    .client
+                    .workouts_with_progress(athlete, start, end, &report_windows)
+                    .await?)
+            }
+        }
     }
 
-    pub async fn workout(&self, workout_id: i64) -> Result<Workout, ApiError> {
-        let athlete = self.athlete_id().await?;
-        self.client.workout(athlete, workout_id).await
+    pub async fn workout(&self, workout_id: i64) -> DataResult<Workout> {
+        match self.history().await? {
+            Some(h) => h.workout(workout_id, self.today()).await,
+            None => Ok(self
+                .client
+                .workout(self.athlete_id().await?, workout_id)
+                .await?),
+        }
     }
 
-    pub async fn workout_records(&self, workout_id: i64) -> Result<WorkoutRecords, ApiError> {
-        let athlete = self.athlete_id().await?;
-        self.client.workout_records(athlete, workout_id).await
+    /// A workout's personal records (cached once TrainingPeaks computed them).
+    pub async fn workout_records(&self, workout_id: i64) -> DataResult<WorkoutRecords> {
+        match self.history().await? {
+            Some(h) => h.records(workout_id).await,
+            None => Ok(self
+                .client
+                .workout_records(self.athlete_id().await?, workout_id)
+                .await?),
+        }
     }
 
+    /// A per-sport ranking (cached until the data goes stale).
     pub async fn sport_peaks(
         &self,
         sport: PrSport,
         pr_type: &PrType,
         start: NaiveDate,
         end: NaiveDate,
-    ) -> Result<(Vec<RankedPeak>, PeakSource), ApiError> {
+    ) -> DataResult<(Vec<RankedPeak>, PeakSource)> {
         let athlete = self.athlete_id().await?;
-        self.client
-            .sport_peaks_or_scan(athlete, sport, pr_type, start, end)
-            .await
-    }
-
-    pub async fn settings(&self) -> Result<AthleteSettings, ApiError> {
-        let athlete = self.athlete_id().await?;
-        self.client.settings(athlete).await
-    }
-
-    /// Daily TSS (completed and planned) for the athlete's whole history up
-    /// to `until`, starting at the first day with completed TSS. Days before
-    /// that carry no load and cannot change any PMC value, so dropping them
-    /// is exact. Empty when the athlete has never trained.
-    pub async fn daily_history(&self, until: NaiveDate) -> Result<Vec<FitnessDay>, ApiError> {
-        let athlete = self.athlete_id().await?;
-        let mut days = self
-            .client
-            .performance_data(
-                athlete,
-                HISTORY_FLOOR,
-                until,
-                &PerformanceDataRequest::default(),
-            )
+        let fetch = || {
+            self.client
+                .sport_peaks_or_scan(athlete, sport, pr_type, start, end)
+        };
+        let Some(h) = self.history().await? else {
+            return Ok(fetch().await?);
+        };
+        let key = format!("peaks:{}:{}:{start}:{end}", sport.api_name(), pr_type.query);
+        let ttl = h.policy().stale_after;
+        let raw = h
+            .cached_json(&key, ttl, || async {
+                let (peaks, source) = fetch().await?;
+                Ok(serde_json::json!({ "peaks": peaks, "source": source }))
+            })
             .await?;
-        let first = days.iter().position(|d| d.tss_actual.unwrap_or(0.0) > 0.0);
-        match first {
+        let peaks: Vec<RankedPeak> =
+            serde_json::from_value(raw["peaks"].clone()).unwrap_or_default();
+        let source = if raw["source"] == "WorkoutScan" {
+            PeakSource::WorkoutScan
+        } else {
+            PeakSource::RankingEndpoint
+        };
+        Ok((peaks, source))
+    }
+
+    /// Thresholds and zones (cached for a day).
+    pub async fn settings(&self) -> DataResult<AthleteSettings> {
+        let athlete = self.athlete_id().await?;
+        let Some(h) = self.history().await? else {
+            return Ok(self.client.settings(athlete).await?);
+        };
+        let ttl = h.policy().profile_ttl;
+        let raw = h
+            .cached_json("settings", ttl, || async {
+                Ok(serde_json::to_value(self.client.settings(athlete).await?).unwrap_or_default())
+            })
+            .await?;
+        Ok(serde_json::from_value(raw).unwrap_or_default())
+    }
+
+    /// Daily TSS (completed and planned) for the athlete's history up to
+    /// `until`, starting at the first day with completed TSS in the last
+    /// [`PMC_HISTORY_DAYS`]. Days before that carry no load, and load older
+    /// than ten years is worth `(41/42)^3653 ≈ 6·10⁻³⁹` of itself today —
+    /// far below a double's precision — so the PMC computed from this is
+    /// bit-for-bit the PMC of the whole history. Empty when the athlete has
+    /// never trained.
+    pub async fn daily_history(&self, until: NaiveDate) -> DataResult<Vec<FitnessDay>> {
+        let from = self
+            .today()
+            .checked_sub_days(chrono::Days::new(PMC_HISTORY_DAYS))
+            .unwrap_or(HISTORY_FLOOR)
+            .max(HISTORY_FLOOR);
+        let mut days = match self.history().await? {
+            Some(h) => h.daily(from, until, self.today()).await?,
+            None => {
+                let athlete = self.athlete_id().await?;
+                self.client
+                    .performance_data(athlete, from, until, &PerformanceDataRequest::default())
+                    .await?
+            }
+        };
+        match days.iter().position(|d| d.tss_actual.unwrap_or(0.0) > 0.0) {
             Some(i) => {
                 days.drain(..i);
             }
@@ -92,9 +154,25 @@ impl ServerContext {
         }
         Ok(days)
     }
+
+    /// Makes the next reads fetch recent data again (`refresh: true`).
+    pub async fn expire_recent(&self) -> DataResult<()> {
+        if let Some(h) = self.history().await? {
+            h.expire_recent(self.today())?;
+        }
+        Ok(())
+    }
+
+    /// Fetches the whole workout history into the cache (`tp-mcp sync`).
+    pub async fn backfill(&self) -> DataResult<Option<tp_store::SyncReport>> {
+        match self.history().await? {
+            Some(h) => Ok(Some(h.backfill(self.today(), &report_windows).await?)),
+            None => Ok(None),
+        }
+    }
 }
 
-/// The athlete's whole load history and the PMC computed from it.
+/// The whole load history and the PMC computed from it.
 #[derive(Debug, Clone)]
 pub struct FitnessHistory {
     /// Daily completed and planned TSS from the first training day through
@@ -115,10 +193,13 @@ impl ServerContext {
         &self,
         params: &tp_fitness::PmcParams,
         planned_days: u64,
-    ) -> Result<FitnessHistory, ApiError> {
+    ) -> DataResult<FitnessHistory> {
         let today = self.today();
+        // Always load a fixed horizon, so questions with different projection
+        // lengths share one cached span.
+        let horizon = planned_days.max(PLAN_LOAD_DAYS);
         let until = today
-            .checked_add_days(chrono::Days::new(planned_days))
+            .checked_add_days(chrono::Days::new(horizon))
             .unwrap_or(today);
         let days = self.daily_history(until).await?;
         let first = days
@@ -126,7 +207,10 @@ impl ServerContext {
             .and_then(|d| d.workout_day)
             .filter(|d| *d <= today);
         let start = first.unwrap_or(today);
-        let loads = tp_fitness::LoadSeries::from_fitness_days(&days, start, until);
+        let end = today
+            .checked_add_days(chrono::Days::new(planned_days))
+            .unwrap_or(today);
+        let loads = tp_fitness::LoadSeries::from_fitness_days(&days, start, end);
         let past = tp_fitness::LoadSeries::from_fitness_days(&days, start, today);
         let series = tp_fitness::FitnessSeries::compute(&past, params);
         Ok(FitnessHistory {
@@ -137,3 +221,9 @@ impl ServerContext {
         })
     }
 }
+
+/// How far back the PMC reads daily load: ten years (see [`ServerContext::daily_history`]).
+pub const PMC_HISTORY_DAYS: u64 = 3653;
+
+/// Days of planned calendar loaded with the history (the longest projection).
+const PLAN_LOAD_DAYS: u64 = 180;

@@ -10,11 +10,13 @@
 //!   arguments → [`data`] → `tp-fitness` → text + structured output.
 //! - [`data`] — the single data path every tool reads through.
 //! - [`context`] — [`ServerContext`]: client, cookie origin, today, demo mode.
-//! - [`cookie`] — where the session cookie comes from.
+//! - [`cookie`] — where the session cookie comes from (`tp-auth`).
+//! - [`auth_cli`] — `tp-mcp auth import|status|set|clear`.
 //! - [`args`] — argument parsing with errors that name the argument.
 //! - [`answer`] — [`ToolAnswer`] / [`ToolError`] → MCP results (`isError`).
 //! - [`views`] — structured views of workouts shared by several tools.
 //! - [`format`] — units, tables, quoted user text.
+//! - [`progress`] — MCP progress notifications for long fetches.
 //! - [`cli`] — `tp-mcp tools` and `tp-mcp call`, on the same code path.
 //!
 //! Invariants: stdout carries only MCP protocol (logs go to stderr); the
@@ -22,11 +24,13 @@
 
 pub mod answer;
 pub mod args;
+pub mod auth_cli;
 pub mod cli;
 pub mod context;
 pub mod cookie;
 pub mod data;
 pub mod format;
+pub mod progress;
 pub mod server;
 pub mod tools;
 pub mod views;

@@ -14,6 +14,9 @@ struct Cli {
     /// Use the built-in demo athlete (no account, no network).
     #[arg(long, global = true)]
     demo: bool,
+    /// Do not use the local history cache: every question goes to TrainingPeaks.
+    #[arg(long, global = true)]
+    no_cache: bool,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -39,6 +42,15 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Your TrainingPeaks login: `auth import` takes it from your browser into
+    /// the system keychain; `auth status`, `auth set` (stdin), `auth clear`.
+    Auth {
+        #[command(subcommand)]
+        command: tp_mcp::auth_cli::AuthCommand,
+    },
+    /// Fetch the athlete's whole history into the local cache now (resumes
+    /// an interrupted run; later questions then need no download).
+    Sync,
 }
 
 fn main() -> anyhow::Result<()> {
@@ -56,11 +68,17 @@ fn main() -> anyhow::Result<()> {
 }
 
 async fn run(cli: Cli) -> anyhow::Result<()> {
-    let ctx = if cli.demo {
+    if let Some(Command::Auth { command }) = cli.command {
+        std::process::exit(tp_mcp::auth_cli::run(command, cli.demo).await);
+    }
+    let mut ctx = if cli.demo {
         ServerContext::demo().await?
     } else {
         ServerContext::from_env()?
     };
+    if cli.no_cache {
+        ctx = ctx.without_cache();
+    }
     match cli.command {
         None | Some(Command::Serve) => {
             tracing::info!(demo = cli.demo, "serving MCP on stdio");
@@ -83,7 +101,25 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("{}", out.text.trim_end());
             Ok(())
         }
+        Some(Command::Sync) => {
+            let sink: tp_mcp::progress::ProgressSink =
+                std::sync::Arc::new(|done, total, _what: &str| {
+                    eprintln!("synced window {done}/{total}");
+                });
+            let report = tp_mcp::progress::with_sink(Some(sink), ctx.backfill())
+                .await
+                .map_err(|e| anyhow::anyhow!(tp_mcp::ToolError::from(e).message()))?;
+            match report {
+                Some(r) => println!(
+                    "History synced: {} windows fetched, {} workouts stored, {} removed.",
+                    r.windows, r.upserted, r.deleted
+                ),
+                None => println!("The history cache is disabled (--no-cache); nothing to sync."),
+            }
+            Ok(())
+        }
         Some(Command::Tools { .. }) => unreachable!("handled before the runtime starts"),
+        Some(Command::Auth { .. }) => unreachable!("handled before the context is built"),
     }
 }
 

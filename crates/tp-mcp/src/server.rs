@@ -6,10 +6,11 @@
 //! read and correct, instead of a protocol error it never sees.
 
 use crate::context::ServerContext;
+use crate::progress::{self, ProgressSink};
 use crate::tools;
 use rmcp::model::{
     CallToolRequestParams, CallToolResponse, Implementation, ListToolsResult,
-    PaginatedRequestParams, ServerCapabilities, ServerConfig, Tool,
+    PaginatedRequestParams, ProgressNotificationParam, ServerCapabilities, ServerConfig, Tool,
 };
 use rmcp::service::RequestContext;
 use rmcp::{ErrorData as McpError, RoleServer, ServerHandler};
@@ -61,11 +62,16 @@ impl ServerHandler for TpServer {
     async fn call_tool(
         &self,
         request: CallToolRequestParams,
-        _context: RequestContext<RoleServer>,
+        context: RequestContext<RoleServer>,
     ) -> Result<CallToolResponse, McpError> {
         let name = request.name.to_string();
         let started = std::time::Instant::now();
-        let outcome = tools::call(&self.ctx, &name, request.arguments).await;
+        let (sink, forwarder) = progress_forwarder(&context);
+        let outcome =
+            progress::with_sink(sink, tools::call(&self.ctx, &name, request.arguments)).await;
+        if let Some(f) = forwarder {
+            let _ = f.await; // every progress notification goes out before the result
+        }
         let result = match outcome {
             Some(Ok(answer)) => answer.into_result(),
             Some(Err(error)) => {
@@ -83,4 +89,30 @@ impl ServerHandler for TpServer {
         tracing::debug!(tool = %name, ms = started.elapsed().as_millis() as u64, "tool call done");
         Ok(result.into())
     }
+}
+
+/// When the client sent a progress token, a sink that turns progress
+/// reports into `notifications/progress`, sent in order by a forwarding task.
+fn progress_forwarder(
+    context: &RequestContext<RoleServer>,
+) -> (Option<ProgressSink>, Option<tokio::task::JoinHandle<()>>) {
+    let Some(token) = context.meta.get_progress_token() else {
+        return (None, None);
+    };
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<(usize, usize, String)>();
+    let peer = context.peer.clone();
+    let handle = tokio::spawn(async move {
+        while let Some((done, total, what)) = rx.recv().await {
+            let mut param = ProgressNotificationParam::new(token.clone(), done as f64);
+            param.total = Some(total as f64);
+            param.message = Some(format!("{what}: {done} of {total}"));
+            if let Err(e) = peer.notify_progress(param).await {
+                tracing::debug!(error = %e, "progress notification not delivered");
+            }
+        }
+    });
+    let sink: ProgressSink = Arc::new(move |done, total, what: &str| {
+        let _ = tx.send((done, total, what.to_string()));
+    });
+    (Some(sink), Some(handle))
 }

@@ -137,6 +137,56 @@ pub mod de {
     }
 }
 
+/// A JSON list read element by element into `T`; elements that are not a
+/// `T` (a string among objects, say) are skipped instead of failing the whole
+/// list, and no intermediate JSON tree of the list is built.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SkipBad<T>(pub Vec<T>);
+
+impl<'de, T: serde::de::DeserializeOwned> Deserialize<'de> for SkipBad<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visit<T>(std::marker::PhantomData<T>);
+        impl<'de, T: serde::de::DeserializeOwned> serde::de::Visitor<'de> for Visit<T> {
+            type Value = SkipBad<T>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a list")
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(4096));
+                while let Some(item) = seq.next_element::<MaybeItem<T>>()? {
+                    if let MaybeItem::Item(t) = item {
+                        out.push(t);
+                    }
+                }
+                Ok(SkipBad(out))
+            }
+        }
+        d.deserialize_seq(Visit(std::marker::PhantomData))
+    }
+}
+
+/// One element: a `T`, or anything else (ignored).
+enum MaybeItem<T> {
+    Item(T),
+    Other,
+}
+
+impl<'de, T: serde::de::DeserializeOwned> Deserialize<'de> for MaybeItem<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        // Objects are read as T directly; anything else is skipped.
+        let value = Value::deserialize(d)?;
+        Ok(match value {
+            Value::Object(_) => {
+                serde_json::from_value(value).map_or(MaybeItem::Other, MaybeItem::Item)
+            }
+            _ => MaybeItem::Other,
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -184,6 +234,19 @@ mod tests {
         assert_eq!(boolean(&json!("yes")), None);
         assert_eq!(text(&json!("  ")), None);
         assert_eq!(text(&json!(5)), Some("5".into()));
+    }
+
+    #[test]
+    fn lists_skip_bad_elements() {
+        #[derive(Deserialize, Debug, PartialEq)]
+        struct P {
+            #[serde(default, deserialize_with = "de::f64_opt")]
+            x: Option<f64>,
+        }
+        let l: SkipBad<P> =
+            serde_json::from_str(r#"[{"x": 1}, "junk", 3, {"x": "NaN"}, null]"#).unwrap();
+        assert_eq!(l.0, vec![P { x: Some(1.0) }, P { x: None }]);
+        assert!(serde_json::from_str::<SkipBad<P>>(r#"{"not": "a list"}"#).is_err());
     }
 
     proptest::proptest! {

@@ -39,14 +39,14 @@ pub(crate) async fn check(ctx: &ServerContext) -> AuthStatusOutput {
     let mut out = AuthStatusOutput {
         authenticated: false,
         demo: ctx.is_demo(),
-        cookie_source: ctx.cookie_origin,
-        cookie_source_description: ctx.cookie_origin.describe().to_string(),
+        cookie_source: ctx.cookie_origin(),
+        cookie_source_description: ctx.cookie_origin().describe().to_string(),
         token_valid: false,
         token_expires_in_s: None,
         account: None,
         problem: None,
     };
-    if ctx.cookie_origin == CookieOrigin::Missing || !ctx.client.has_cookie() {
+    if ctx.cookie_origin() == CookieOrigin::Missing || !ctx.client.has_cookie() {
         out.problem = Some(tp_api::ApiError::NoCookie.to_string());
         return out;
     }
@@ -124,6 +124,7 @@ impl TpTool for AuthStatus {
     const DESCRIPTION: &'static str = "Check whether tp-mcp can reach the athlete's TrainingPeaks account: \
 where the session cookie comes from, whether TrainingPeaks accepts it, how long the access token is valid \
 and whose account it is. Use it when other tools report authentication problems. Never shows the cookie or token.";
+    const READS_HISTORY: bool = false;
     type Args = NoArgs;
     type Output = AuthStatusOutput;
 

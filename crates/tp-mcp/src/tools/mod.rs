@@ -41,6 +41,8 @@ pub trait TpTool {
     const TITLE: &'static str;
     /// When to use it and what the units are — written for the model.
     const DESCRIPTION: &'static str;
+    /// Reads the athlete's history (and so accepts `refresh`).
+    const READS_HISTORY: bool = true;
     type Args: DeserializeOwned + JsonSchema + 'static;
     type Output: Serialize + JsonSchema + 'static;
 
@@ -56,18 +58,38 @@ pub trait TpTool {
 #[serde(deny_unknown_fields)]
 pub struct NoArgs {}
 
+/// The argument every history-reading tool accepts on top of its own.
+pub const REFRESH_ARG: &str = "refresh";
+
 fn definition<T: TpTool>() -> Tool {
-    Tool::new(T::NAME, T::DESCRIPTION, JsonObject::new())
+    let mut tool = Tool::new(T::NAME, T::DESCRIPTION, JsonObject::new())
         .with_title(T::TITLE)
-        .with_input_schema::<T::Args>()
-        .with_output_schema::<T::Output>()
-        .with_annotations(
-            ToolAnnotations::with_title(T::TITLE)
-                .read_only(true)
-                .destructive(false)
-                .idempotent(true)
-                .open_world(true),
-        )
+        .with_input_schema::<T::Args>();
+    if T::READS_HISTORY {
+        let mut schema = tool.input_schema.as_ref().clone();
+        if let Some(props) = schema
+            .entry("properties")
+            .or_insert_with(|| serde_json::json!({}))
+            .as_object_mut()
+        {
+            props.insert(
+                REFRESH_ARG.into(),
+                serde_json::json!({
+                    "type": "boolean",
+                    "description": "Re-fetch recent days from TrainingPeaks before answering (default false: \
+recent data is re-checked automatically after a few minutes; use this right after the athlete changed something)."
+                }),
+            );
+        }
+        tool.input_schema = std::sync::Arc::new(schema);
+    }
+    tool.with_output_schema::<T::Output>().with_annotations(
+        ToolAnnotations::with_title(T::TITLE)
+            .read_only(true)
+            .destructive(false)
+            .idempotent(true)
+            .open_world(true),
+    )
 }
 
 /// Refuses arguments the tool does not declare, naming the ones it takes
@@ -100,8 +122,21 @@ async fn call_typed<T: TpTool>(
     ctx: &ServerContext,
     args: Option<JsonObject>,
 ) -> Result<ToolAnswer, ToolError> {
-    let args = args.unwrap_or_default();
+    let mut args = args.unwrap_or_default();
     check_known_arguments(&definition::<T>(), &args)?;
+    if let Some(refresh) = args.remove(REFRESH_ARG) {
+        match tp_model::lenient::boolean(&refresh) {
+            Some(true) => ctx.expire_recent().await?,
+            Some(false) => {}
+            None => {
+                return Err(ArgError::new(
+                    REFRESH_ARG,
+                    format!("expected true or false, got {refresh}"),
+                )
+                .into());
+            }
+        }
+    }
     let value = serde_json::Value::Object(args);
     let args: T::Args = serde_path_to_error::deserialize(value).map_err(|e| {
         let path = e.path().to_string();

@@ -43,7 +43,7 @@ impl WorkoutIdArgs {
 /// Fetches a workout, turning "no such id" into a message that says how to find ids.
 pub async fn fetch(ctx: &ServerContext, workout_id: i64) -> Result<Workout, ToolError> {
     ctx.workout(workout_id).await.map_err(|e| match e {
-        ApiError::NotFound { .. } => ToolError::NotFound(format!(
+        tp_store::StoreError::Api(ApiError::NotFound { .. }) => ToolError::NotFound(format!(
             "No workout with id {workout_id} in this athlete's TrainingPeaks calendar. \
 Use tp_get_workouts (completed) or tp_get_planned_workouts (planned) to find workout ids."
         )),

@@ -64,7 +64,7 @@ specific workout; for the best values over a period use tp_get_peaks.";
     ) -> Result<(WorkoutPrsOutput, String), ToolError> {
         let id = args.id()?;
         let records = ctx.workout_records(id).await.map_err(|e| match e {
-            ApiError::NotFound { .. } => ToolError::NotFound(format!(
+            tp_store::StoreError::Api(ApiError::NotFound { .. }) => ToolError::NotFound(format!(
                 "No workout with id {id} in this athlete's TrainingPeaks calendar. Use tp_get_workouts to find workout ids."
             )),
             other => other.into(),

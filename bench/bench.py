@@ -1,0 +1,274 @@
+"""Benchmark tp-mcp (and, when available, the Python reference server) on the
+same fake TrainingPeaks, the same arguments, in one run.
+
+Measures, per server: spawn → `initialize` answered (median of N), tools/list,
+each tool cold (fresh process, empty cache) and warm (the same call again in
+that process), TrainingPeaks requests per call (the fake's counters), and peak
+RSS. Runs alternate between servers (A B A B …). Writes bench/RESULTS.md.
+
+Usage: bench.py --tp-mcp PATH --fake PATH [--reference CMD] [--runs N] [--latency-ms 80]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import shlex
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+COOKIE = "bench-cookie-0123456789abcdef"
+
+
+class Fake:
+    def __init__(self, binary: str, latency_ms: int, spacing_ms: int, today: dt.date):
+        self.today = today
+        self.proc = subprocess.Popen(
+            [binary, "--port", "0", "--cookie", COOKIE, "--latency-ms", str(latency_ms),
+             "--rate-limit-ms", str(spacing_ms), "--today", today.isoformat()],
+            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+        )
+        line = self.proc.stdout.readline()
+        self.url = line.split("listening on", 1)[1].split()[0]
+
+    def _req(self, method, path, body=None):
+        data = json.dumps(body).encode() if body is not None else None
+        req = urllib.request.Request(self.url + path, data=data, method=method, headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(req, timeout=30) as r:
+            raw = r.read()
+            return json.loads(raw) if raw else None
+
+    def total(self) -> int:
+        return self._req("GET", "/_fake/stats")["total"]
+
+    def by_endpoint(self) -> dict:
+        return self._req("GET", "/_fake/stats")["by_endpoint"]
+
+    def api(self, path):
+        tok = json.loads(urllib.request.urlopen(urllib.request.Request(
+            self.url + "/users/v3/token", headers={"Cookie": f"Production_tpAuth={COOKIE}"})).read())["token"]["access_token"]
+        time.sleep(0.2)
+        req = urllib.request.Request(self.url + path, headers={"Authorization": f"Bearer {tok}"})
+        out = json.loads(urllib.request.urlopen(req).read())
+        time.sleep(0.2)
+        return out
+
+    def close(self):
+        self.proc.terminate()
+        self.proc.wait()
+
+
+class Session:
+    """A minimal JSON-RPC-over-stdio MCP client (newline-delimited), so both
+    servers are driven by exactly the same code with little overhead."""
+
+    def __init__(self, cmd: list[str], env: dict):
+        self.t0 = time.perf_counter()
+        self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env, text=True, bufsize=1)
+        self.next_id = 0
+        self.init_s = None
+
+    def request(self, method: str, params: dict) -> dict:
+        self.next_id += 1
+        rid = self.next_id
+        self.proc.stdin.write(json.dumps({"jsonrpc": "2.0", "id": rid, "method": method, "params": params}) + "\n")
+        self.proc.stdin.flush()
+        while True:
+            line = self.proc.stdout.readline()
+            if not line:
+                raise RuntimeError(f"server closed during {method}")
+            msg = json.loads(line)
+            if msg.get("id") == rid:
+                if "error" in msg:
+                    raise RuntimeError(f"{method}: {msg['error']}")
+                return msg["result"]
+
+    def initialize(self) -> float:
+        self.request("initialize", {"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "bench", "version": "1"}})
+        self.init_s = time.perf_counter() - self.t0
+        self.proc.stdin.write(json.dumps({"jsonrpc": "2.0", "method": "notifications/initialized"}) + "\n")
+        self.proc.stdin.flush()
+        return self.init_s
+
+    def call(self, tool: str, args: dict) -> tuple[float, dict]:
+        t = time.perf_counter()
+        r = self.request("tools/call", {"name": tool, "arguments": args})
+        return time.perf_counter() - t, r
+
+    def peak_rss_mb(self) -> float:
+        """Peak resident memory of the server process (VmHWM), children included."""
+        def hwm(pid):
+            try:
+                with open(f"/proc/{pid}/status") as f:
+                    for line in f:
+                        if line.startswith("VmHWM:"):
+                            return int(line.split()[1]) / 1024
+            except OSError:
+                return 0.0
+            return 0.0
+        total = hwm(self.proc.pid)
+        try:
+            out = subprocess.run(["pgrep", "-P", str(self.proc.pid)], capture_output=True, text=True).stdout.split()
+            total += sum(hwm(int(p)) for p in out)
+        except FileNotFoundError:
+            pass
+        return total
+
+    def close(self):
+        self.proc.stdin.close()
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+
+
+def text(result: dict) -> str:
+    return "\n".join(c.get("text", "") for c in result.get("content", []))
+
+
+def median(xs):
+    return statistics.median(xs) if xs else float("nan")
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--tp-mcp", required=True)
+    ap.add_argument("--fake", required=True)
+    ap.add_argument("--reference", help="command that starts the reference server")
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--latency-ms", type=int, default=80)
+    ap.add_argument("--spacing-ms", type=int, default=150)
+    ap.add_argument("--out", default="bench/RESULTS.md")
+    args = ap.parse_args()
+
+    today = dt.date.today()
+    fake = Fake(args.fake, args.latency_ms, args.spacing_ms, today)
+    aid = fake.api("/users/v3/user")["user"]["athletes"][0]["athleteId"]
+    recent = fake.api(f"/fitness/v6/athletes/{aid}/workouts/{today - dt.timedelta(days=20)}/{today}")
+    ride = next(w for w in reversed(recent) if w.get("completed") and w["workoutTypeValueId"] == 2)
+    pr_workout = next((w for w in reversed(recent) if (w.get("personalRecordCount") or 0) > 0), ride)
+
+    tools = [
+        ("tp_auth_status", {}), ("tp_refresh_auth", {}), ("tp_get_profile", {}),
+        ("tp_get_workouts", {}), ("tp_get_workout", {"workout_id": ride["workoutId"]}),
+        ("tp_get_planned_workouts", {}), ("tp_get_fitness", {"days": 90}),
+        ("tp_get_peaks", {"sport": "Bike", "days": 90}), ("tp_get_workout_prs", {"workout_id": pr_workout["workoutId"]}),
+        ("tp_training_load_summary", {"days": 90}), ("tp_fitness_trend", {"days": 90}),
+        ("tp_workout_analysis", {"workout_id": ride["workoutId"]}), ("tp_performance_summary", {"sport": "Bike", "days": 90}),
+        ("tp_training_zones_distribution", {"days": 30}),
+        ("tp_get_fitness", {"days": 365}),
+    ]
+
+    servers = {"tp-mcp": [args.tp_mcp]}
+    if args.reference:
+        servers["reference"] = shlex.split(args.reference)
+
+    base_env = {"PATH": os.environ.get("PATH", ""), "TP_API_BASE_URL": fake.url, "TP_AUTH_COOKIE": COOKIE,
+                "ATHLETE_ID": str(aid), "TP_MCP_TODAY": today.isoformat(), "RUST_LOG": "error", "HOME": os.environ.get("HOME", "/tmp")}
+
+    init = {k: [] for k in servers}
+    listing = {k: [] for k in servers}
+    rss = {k: [] for k in servers}
+    results = {k: {} for k in servers}  # (tool, args) -> dict
+
+    # Startup and tools/list, alternating A B A B.
+    for _ in range(args.runs):
+        for name, cmd in servers.items():
+            with tempfile.TemporaryDirectory() as data:
+                s = Session(cmd, dict(base_env, TP_MCP_DATA_DIR=data))
+                init[name].append(s.initialize())
+                t = time.perf_counter()
+                s.request("tools/list", {})
+                listing[name].append(time.perf_counter() - t)
+                s.close()
+                time.sleep(2 * args.spacing_ms / 1000)  # the fake's spacing rule spans processes
+
+    # Each tool: cold in a fresh process with an empty cache, then warm.
+    for tool, targs in tools:
+        key = f"{tool} {json.dumps(targs, sort_keys=True)}" if targs else tool
+        for name, cmd in servers.items():
+            cold_t, warm_t, cold_n, warm_n, errors = [], [], [], [], 0
+            last = None
+            for _ in range(max(1, args.runs // 2)):
+                with tempfile.TemporaryDirectory() as data:
+                    s = Session(cmd, dict(base_env, TP_MCP_DATA_DIR=data))
+                    s.initialize()
+                    n0 = fake.total()
+                    t, r = s.call(tool, targs)
+                    cold_t.append(t)
+                    cold_n.append(fake.total() - n0)
+                    n1 = fake.total()
+                    t, r2 = s.call(tool, targs)
+                    warm_t.append(t)
+                    warm_n.append(fake.total() - n1)
+                    errors += bool(r.get("isError")) or "Error" in text(r)[:40]
+                    last = r2
+                    rss[name].append(s.peak_rss_mb())
+                    s.close()
+                    time.sleep(2 * args.spacing_ms / 1000)
+            results[name][key] = dict(cold_ms=median(cold_t) * 1000, warm_ms=median(warm_t) * 1000,
+                                      cold_req=median(cold_n), warm_req=median(warm_n), errors=errors, answer=last)
+        print(f"  {key}: " + "  ".join(
+            f"{n} cold {results[n][key]['cold_ms']:.0f} ms/{results[n][key]['cold_req']:.0f} req, warm {results[n][key]['warm_ms']:.1f} ms/{results[n][key]['warm_req']:.0f} req"
+            for n in servers), file=sys.stderr)
+
+    fake.close()
+    write_report(args, servers, init, listing, rss, results, tools)
+
+
+def fmt_ratio(a, b):
+    if a and b and a == a and b == b and a > 0:
+        return f"{b / a:.0f}×" if b / a >= 10 else f"{b / a:.1f}×"
+    return "-"
+
+
+def write_report(args, servers, init, listing, rss, results, tools):
+    names = list(servers)
+    ref = "reference" in servers
+    lines = [
+        "# Benchmark: tp-mcp" + (" vs the Python reference server" if ref else ""),
+        "",
+        f"Run {dt.datetime.now().strftime('%Y-%m-%d %H:%M')} on {platform.node() or 'this machine'} "
+        f"({platform.machine()}, {os.cpu_count()} CPUs, {platform.system()} {platform.release()}), "
+        f"fake TrainingPeaks with {args.latency_ms} ms latency per request and {args.spacing_ms} ms minimum spacing, "
+        f"{args.runs} alternating runs (medians). Produced by `scripts/bench`.",
+        "",
+        "| measure | " + " | ".join(names) + (" | ratio |" if ref else ""),
+        "|---|" + "---|" * len(names) + ("---|" if ref else ""),
+    ]
+
+    def row(label, values, unit, lower_better=True, decimals=1):
+        cells = [f"{v:.{decimals}f} {unit}" for v in values]
+        r = f" {fmt_ratio(values[0], values[1])} |" if ref else ""
+        lines.append(f"| {label} | " + " | ".join(cells) + " |" + r)
+
+    row("spawn → initialize answered", [median(init[n]) * 1000 for n in names], "ms")
+    row("tools/list", [median(listing[n]) * 1000 for n in names], "ms", decimals=2)
+    row("peak RSS (server process)", [max(rss[n]) for n in names], "MB")
+    lines += ["", "## Per tool (cold = fresh process and empty cache; warm = the same call again)", "",
+              "| tool, arguments | " + " | ".join(f"{n} cold ms / req | {n} warm ms / req" for n in names) + " |",
+              "|---|" + "---|---|" * len(names)]
+    for tool, targs in tools:
+        key = f"{tool} {json.dumps(targs, sort_keys=True)}" if targs else tool
+        cells = []
+        for n in names:
+            r = results[n][key]
+            flag = " ⚠" if r["errors"] else ""
+            cells.append(f"{r['cold_ms']:.0f} / {r['cold_req']:.0f}{flag}")
+            cells.append(f"{r['warm_ms']:.1f} / {r['warm_req']:.0f}")
+        lines.append(f"| `{key}` | " + " | ".join(cells) + " |")
+    lines += ["", "⚠ = the server answered with an error on this call.", ""]
+    with open(args.out, "w") as f:
+        f.write("\n".join(lines))
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()

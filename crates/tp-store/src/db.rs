@@ -1,0 +1,246 @@
+//! The SQLite database: opening, migrations, and recovery from corruption.
+
+use crate::error::StoreError;
+use rusqlite::Connection;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::Duration;
+
+/// Schema migrations, applied in order; `PRAGMA user_version` records how
+/// many have run. Append only: never edit a released migration.
+const MIGRATIONS: &[&str] = &[
+    // v1: workouts (indexed columns + the raw JSON so nothing is lost),
+    // daily performance rows, personal records, a small response cache,
+    // which days are cached (coverage) and sync state (meta).
+    r#"
+    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    CREATE TABLE workouts (
+        workout_id INTEGER PRIMARY KEY,
+        day        TEXT,
+        sport_id   INTEGER,
+        completed  INTEGER NOT NULL,
+        tss        REAL,
+        raw        TEXT NOT NULL,
+        fetched_at INTEGER NOT NULL
+    );
+    CREATE INDEX workouts_by_day ON workouts(day);
+    CREATE INDEX workouts_by_sport_day ON workouts(sport_id, day);
+    CREATE TABLE daily (
+        day         TEXT PRIMARY KEY,
+        tss_actual  REAL,
+        tss_planned REAL,
+        raw         TEXT NOT NULL
+    );
+    CREATE TABLE records (
+        workout_id INTEGER PRIMARY KEY,
+        raw        TEXT NOT NULL,
+        fetched_at INTEGER NOT NULL
+    );
+    CREATE TABLE cache (
+        key        TEXT PRIMARY KEY,
+        raw        TEXT NOT NULL,
+        fetched_at INTEGER NOT NULL
+    );
+    CREATE TABLE coverage (
+        dataset    TEXT NOT NULL,
+        start_day  TEXT NOT NULL,
+        end_day    TEXT NOT NULL,
+        PRIMARY KEY (dataset, start_day)
+    );
+    "#,
+];
+
+/// The schema version this build writes.
+pub const SCHEMA_VERSION: usize = MIGRATIONS.len();
+
+/// An athlete's local history. Cheap to share behind an `Arc`; every
+/// operation takes the connection briefly.
+#[derive(Debug)]
+pub struct Store {
+    pub(crate) conn: Mutex<Connection>,
+    path: Option<PathBuf>,
+}
+
+impl Store {
+    /// Opens (creating if needed) the database at `path`. A file that is not
+    /// a readable database of ours is moved aside (`…corrupt-<unix time>`)
+    /// and a new one is built, with a warning in the log: the cache is only
+    /// a copy of TrainingPeaks, so rebuilding loses nothing.
+    pub fn open(path: &Path) -> Result<Store, StoreError> {
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(|source| StoreError::Io {
+                path: dir.display().to_string(),
+                source,
+            })?;
+        }
+        match Self::try_open(path) {
+            Ok(store) => Ok(store),
+            Err(first) if path.exists() => {
+                let aside = move_aside(path)?;
+                tracing::warn!(
+                    error = %first,
+                    moved_to = %aside.display(),
+                    "the local history database was unreadable; moved it aside and rebuilding it from TrainingPeaks"
+                );
+                Self::try_open(path)
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// A private in-memory store (demo mode and tests).
+    pub fn open_in_memory() -> Result<Store, StoreError> {
+        let conn = Connection::open_in_memory()?;
+        migrate(&conn)?;
+        Ok(Store {
+            conn: Mutex::new(conn),
+            path: None,
+        })
+    }
+
+    fn try_open(path: &Path) -> Result<Store, StoreError> {
+        let conn = Connection::open(path)?;
+        conn.busy_timeout(Duration::from_secs(15))?;
+        let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            tracing::debug!(mode, "WAL not available; using the default journal");
+        }
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        let check: String = conn.query_row("PRAGMA quick_check", [], |r| r.get(0))?;
+        if check != "ok" {
+            return Err(StoreError::Corrupt {
+                what: "database",
+                detail: check,
+            });
+        }
+        migrate(&conn)?;
+        Ok(Store {
+            conn: Mutex::new(conn),
+            path: Some(path.to_path_buf()),
+        })
+    }
+
+    /// The database file, `None` in memory.
+    pub fn path(&self) -> Option<&Path> {
+        self.path.as_deref()
+    }
+
+    /// Runs `f` with the connection.
+    pub(crate) fn with<R>(
+        &self,
+        f: impl FnOnce(&mut Connection) -> rusqlite::Result<R>,
+    ) -> Result<R, StoreError> {
+        let mut conn = self.conn.lock().unwrap_or_else(|e| e.into_inner());
+        Ok(f(&mut conn)?)
+    }
+
+    /// A sync-state value.
+    pub fn meta(&self, key: &str) -> Result<Option<String>, StoreError> {
+        self.with(|c| {
+            c.query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
+                .map(Some)
+                .or_else(|e| {
+                    if e == rusqlite::Error::QueryReturnedNoRows {
+                        Ok(None)
+                    } else {
+                        Err(e)
+                    }
+                })
+        })
+    }
+
+    pub fn set_meta(&self, key: &str, value: &str) -> Result<(), StoreError> {
+        self.with(|c| {
+            c.execute(
+                "INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                [key, value],
+            )
+            .map(|_| ())
+        })
+    }
+}
+
+fn migrate(conn: &Connection) -> Result<(), StoreError> {
+    let version: usize =
+        conn.query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0))? as usize;
+    if version > SCHEMA_VERSION {
+        return Err(StoreError::Corrupt {
+            what: "database",
+            detail: format!(
+                "schema version {version} is newer than this tp-mcp ({SCHEMA_VERSION}); update tp-mcp"
+            ),
+        });
+    }
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(version) {
+        conn.execute_batch(&format!(
+            "BEGIN; {sql}; PRAGMA user_version = {}; COMMIT;",
+            i + 1
+        ))?;
+    }
+    Ok(())
+}
+
+/// Renames the database (and its WAL/SHM files) to `<name>.corrupt-<unix time>`.
+fn move_aside(path: &Path) -> Result<PathBuf, StoreError> {
+    let stamp = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    let mut target = path.as_os_str().to_os_string();
+    target.push(format!(".corrupt-{stamp}"));
+    let target = PathBuf::from(target);
+    std::fs::rename(path, &target).map_err(|source| StoreError::Io {
+        path: path.display().to_string(),
+        source,
+    })?;
+    for suffix in ["-wal", "-shm"] {
+        let mut side = path.as_os_str().to_os_string();
+        side.push(suffix);
+        let _ = std::fs::remove_file(PathBuf::from(side));
+    }
+    Ok(target)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn creates_and_migrates_then_reopens() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a").join("athlete-1.sqlite3");
+        let store = Store::open(&path).unwrap();
+        store.set_meta("k", "v").unwrap();
+        drop(store);
+        let store = Store::open(&path).unwrap();
+        assert_eq!(store.meta("k").unwrap().as_deref(), Some("v"));
+        let v: i64 = store
+            .with(|c| c.query_row("PRAGMA user_version", [], |r| r.get(0)))
+            .unwrap();
+        assert_eq!(v as usize, SCHEMA_VERSION);
+    }
+
+    #[test]
+    fn a_garbage_file_is_moved_aside_and_rebuilt() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("athlete-1.sqlite3");
+        std::fs::write(
+            &path,
+            b"this is not a database, it is a shopping list\n".repeat(200),
+        )
+        .unwrap();
+        let store = Store::open(&path).unwrap();
+        store.set_meta("k", "v").unwrap();
+        let aside: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .filter(|e| e.file_name().to_string_lossy().contains(".corrupt-"))
+            .collect();
+        assert_eq!(aside.len(), 1, "the unreadable file is kept, renamed");
+        assert!(
+            std::fs::read(aside[0].path())
+                .unwrap()
+                .starts_with(b"this is not a database")
+        );
+    }
+}

@@ -1,0 +1,33 @@
+//! The local history cache: an athlete's TrainingPeaks data in SQLite.
+//!
+//! The reference server downloads history for every question; this keeps it
+//! locally and asks TrainingPeaks only for what is missing or may have
+//! changed.
+//!
+//! - [`db`] — [`Store`]: opening (WAL), versioned migrations, recovery from
+//!   an unreadable file (moved aside, rebuilt).
+//! - [`workouts`], [`daily`], [`cache`] — the tables: workouts (indexed day,
+//!   sport, TSS + the raw JSON), daily load, personal records, small cached
+//!   answers (profile, settings, rankings).
+//! - [`coverage`] — which days are cached, as merged date spans.
+//! - [`sync`] — [`History`]: fetch what is missing, in the fewest windows,
+//!   one transaction per window; staleness; backfill with a stated stopping
+//!   rule.
+//! - [`lock`] — one syncing process per athlete (tray app and sidecars).
+//! - [`paths`] — where the database lives (`TP_MCP_DATA_DIR`, one file per athlete).
+//!
+//! The store holds no secrets: no cookie, no token.
+
+pub mod cache;
+pub mod coverage;
+pub mod daily;
+pub mod db;
+pub mod error;
+pub mod lock;
+pub mod paths;
+pub mod sync;
+pub mod workouts;
+
+pub use db::Store;
+pub use error::StoreError;
+pub use sync::{History, SyncPolicy, SyncReport};
