@@ -32,7 +32,7 @@ class Fake:
         self.today = today
         self.proc = subprocess.Popen(
             [binary, "--port", "0", "--cookie", COOKIE, "--latency-ms", str(latency_ms),
-             "--rate-limit-ms", str(spacing_ms), "--today", today.isoformat()],
+             "--rate-limit-ms", str(spacing_ms), "--rate-limit-skips-token", "--today", today.isoformat()],
             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
         )
         line = self.proc.stdout.readline()
@@ -220,7 +220,71 @@ def main():
             for n in servers), file=sys.stderr)
 
     fake.close()
-    write_report(args, servers, init, listing, rss, results, tools)
+    agreement = compare_answers(results) if "reference" in servers else []
+    write_report(args, servers, init, listing, rss, results, tools, agreement)
+
+
+def compare_answers(results) -> list[str]:
+    """Where both servers compute the same number, do they agree? Lines for the report."""
+    import re
+    out = []
+    ours, ref = results["tp-mcp"], results["reference"]
+
+    def sc(key):
+        return (ours.get(key) or {}).get("answer", {}).get("structuredContent") or {}
+
+    def rtext(key):
+        return text((ref.get(key) or {}).get("answer") or {})
+
+    # 1. Weekly TSS totals (ISO weeks).
+    key = 'tp_training_load_summary {"days": 90}'
+    weeks_ours = {f"{w['iso_year']}-W{w['iso_week']:02d}": w["tss"] for w in sc(key).get("summary", {}).get("weeks", [])}
+    weeks_ref = {m.group(1): float(m.group(2)) for m in re.finditer(r"^(\d{4}-W\d{2})\s+(\d+)\s", rtext(key), re.M)}
+    common = sorted(set(weeks_ours) & set(weeks_ref))
+    same = [w for w in common if abs(round(weeks_ours[w]) - weeks_ref[w]) <= 1]
+    diff = [w for w in common if w not in same]
+    if weeks_ref:
+        line = f"- **Weekly TSS totals** (`tp_training_load_summary`, 90 days): {len(same)} of {len(common)} ISO weeks agree to the point."
+        if diff:
+            line += " Differ: " + ", ".join(f"{w} ({weeks_ours[w]:.0f} vs {weeks_ref[w]:.0f})" for w in diff) + \
+                " — the windows' first weeks: the reference counts 91 days back from today, tp-mcp 90 days including today, so the oldest partial week holds one day more or less."
+        out.append(line)
+    else:
+        out.append("- Weekly TSS totals: the reference answered no weekly table (see its answer for the error).")
+
+    # 2. CTL today.
+    key = 'tp_get_fitness {"days": 90}'
+    cur = sc(key).get("current", {})
+    m = re.search(r"CTL \(Fitness\): ([\d.]+)", rtext(key))
+    if cur and m:
+        ours_ctl, ref_ctl = cur["ctl"], float(m.group(1))
+        out.append(
+            f"- **CTL today** (`tp_get_fitness`): tp-mcp {ours_ctl:.1f}, reference {ref_ctl:.1f} "
+            f"({(ref_ctl - ours_ctl) / ours_ctl * 100:+.1f} %). They differ by design: the reference starts CTL at 0 "
+            f"180 days back, tp-mcp from the first day of history (ten years, bit-identical), as TrainingPeaks does; "
+            f"the gap is exactly CTL(start−1)·(41/42)^181 (docs/analytics.md)."
+        )
+    elif cur:
+        out.append(f"- CTL today: tp-mcp {cur['ctl']:.1f}; the reference gave no CTL (its answer: {rtext(key)[:120]!r}).")
+
+    # 3. Planned workouts in the next 14 days.
+    key = "tp_get_planned_workouts"
+    m = re.search(r"\): (\d+) results", rtext(key))
+    if m and sc(key):
+        n_ref, n_ours = int(m.group(1)), sc(key)["returned"]
+        verdict = "agree" if n_ref == n_ours else "differ"
+        out.append(f"- **Planned workouts, next 14 days**: tp-mcp {n_ours}, reference {n_ref} — {verdict}"
+                   + ("." if n_ref == n_ours else " (the reference lists completed workouts of today too; tp-mcp only what is still planned)."))
+
+    # 4. One workout's TSS.
+    key = next((k for k in ours if k.startswith("tp_get_workout {")), None)
+    if key:
+        m = re.search(r"TSS: ([\d.]+)", rtext(key))
+        tss = sc(key).get("tss")
+        if m and tss is not None:
+            verdict = "agree" if abs(float(m.group(1)) - tss) < 0.05 else "differ"
+            out.append(f"- **One workout's TSS** (`tp_get_workout`): tp-mcp {tss:.1f}, reference {float(m.group(1)):.1f} — {verdict}.")
+    return out
 
 
 def fmt_ratio(a, b):
@@ -229,7 +293,7 @@ def fmt_ratio(a, b):
     return "-"
 
 
-def write_report(args, servers, init, listing, rss, results, tools):
+def write_report(args, servers, init, listing, rss, results, tools, agreement):
     names = list(servers)
     ref = "reference" in servers
     lines = [
@@ -237,7 +301,8 @@ def write_report(args, servers, init, listing, rss, results, tools):
         "",
         f"Run {dt.datetime.now().strftime('%Y-%m-%d %H:%M')} on {platform.node() or 'this machine'} "
         f"({platform.machine()}, {os.cpu_count()} CPUs, {platform.system()} {platform.release()}), "
-        f"fake TrainingPeaks with {args.latency_ms} ms latency per request and {args.spacing_ms} ms minimum spacing, "
+        f"fake TrainingPeaks with {args.latency_ms} ms latency per request and {args.spacing_ms} ms minimum spacing between API calls "
+        f"(429 when closer; the token exchange is exempt, since the reference spaces only its API calls), "
         f"{args.runs} alternating runs (medians). Produced by `scripts/bench`.",
         "",
         "| measure | " + " | ".join(names) + (" | ratio |" if ref else ""),
@@ -265,6 +330,8 @@ def write_report(args, servers, init, listing, rss, results, tools):
             cells.append(f"{r['warm_ms']:.1f} / {r['warm_req']:.0f}")
         lines.append(f"| `{key}` | " + " | ".join(cells) + " |")
     lines += ["", "⚠ = the server answered with an error on this call.", ""]
+    if agreement:
+        lines += ["## Do the answers agree?", ""] + agreement + [""]
     with open(args.out, "w") as f:
         f.write("\n".join(lines))
     print("\n".join(lines))

@@ -17,6 +17,7 @@ Screenshots land in target/gui-test/ for people to look at.
 from __future__ import annotations
 
 import base64
+import http.client
 import json
 import os
 import pathlib
@@ -353,11 +354,23 @@ class WebDriver:
         data = None if body is None and method == "GET" else json.dumps(body or {}).encode()
         req = urllib.request.Request(f"http://127.0.0.1:{self.port}{prefix}{path}", data=data,
                                      method=method, headers={"Content-Type": "application/json"})
-        try:
-            with urllib.request.urlopen(req, timeout=60) as resp:
-                return json.loads(resp.read() or b"{}").get("value")
-        except urllib.error.HTTPError as e:
-            raise AssertionError(f"WebDriver {method} {path}: {e.code} {e.read()[:500]!r}") from None
+        # tauri-driver forwards over pooled keep-alive connections, and
+        # WebKitWebDriver closes idle ones: a request can meet a connection
+        # closed under it, before it was sent on. Such a request is retried.
+        for attempt in range(4):
+            try:
+                with urllib.request.urlopen(req, timeout=60) as resp:
+                    return json.loads(resp.read() or b"{}").get("value")
+            except urllib.error.HTTPError as e:
+                body = e.read()
+                if e.code == 500 and b"connection" in body.lower() and attempt < 3:
+                    time.sleep(0.2)
+                    continue
+                raise AssertionError(f"WebDriver {method} {path}: {e.code} {body[:500]!r}") from None
+            except (ConnectionResetError, http.client.RemoteDisconnected):
+                if attempt == 3:
+                    raise
+                time.sleep(0.2)
 
     def js(self, script: str, *args):
         return self.request("POST", "/execute/sync", {"script": script, "args": list(args)})

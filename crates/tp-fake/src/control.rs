@@ -115,6 +115,12 @@ impl FakeControl {
         lock(&self.shared.faults).rate_limit = interval;
     }
 
+    /// Whether the token exchange is exempt from the rate limit (default:
+    /// it counts like any request).
+    pub fn set_rate_limit_skips_token(&self, skips: bool) {
+        lock(&self.shared.faults).rate_limit_skips_token = skips;
+    }
+
     /// Clears every pending fault, latency, rate limit and `Retry-After`.
     pub fn reset_faults(&self) {
         *lock(&self.shared.faults) = FaultState::default();

@@ -202,6 +202,9 @@ pub struct FaultState {
     dropped: u32,
     pub latency: Duration,
     pub rate_limit: Option<Duration>,
+    /// When true, the token exchange neither counts toward nor is refused by
+    /// the rate limiter (some clients only space their API calls).
+    pub rate_limit_skips_token: bool,
     last_accepted: Option<Instant>,
 }
 
@@ -237,12 +240,15 @@ impl FaultState {
     /// Each request consumes at most one fault: per-endpoint failures first,
     /// then global failures, then malformed bodies, then drops.
     pub fn decide(&mut self, endpoint: Endpoint, now: Instant) -> Action {
-        if let (Some(interval), Some(last)) = (self.rate_limit, self.last_accepted)
-            && now.duration_since(last) < interval
-        {
-            return Action::RateLimited;
+        let limited = endpoint != Endpoint::Token || !self.rate_limit_skips_token;
+        if limited {
+            if let (Some(interval), Some(last)) = (self.rate_limit, self.last_accepted)
+                && now.duration_since(last) < interval
+            {
+                return Action::RateLimited;
+            }
+            self.last_accepted = Some(now);
         }
-        self.last_accepted = Some(now);
         if let Some(status) = self.fail_on.get_mut(&endpoint).and_then(Countdown::take) {
             return Action::Fail { status };
         }

@@ -35,6 +35,10 @@ struct Args {
     /// Answer 429 to API requests closer together than this, milliseconds.
     #[arg(long)]
     rate_limit_ms: Option<u64>,
+    /// Exempt the token exchange from the rate limit (clients that space
+    /// only their API calls, like the Python reference server).
+    #[arg(long)]
+    rate_limit_skips_token: bool,
     /// Lifetime of issued tokens, seconds.
     #[arg(long, default_value_t = 3600)]
     token_ttl_secs: u64,
@@ -49,13 +53,20 @@ fn parse_today(text: &str) -> Result<chrono::NaiveDate, String> {
 
 #[tokio::main]
 async fn main() -> std::io::Result<()> {
-    tracing_subscriber::fmt()
-        .with_writer(std::io::stderr)
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+    use tracing_subscriber::prelude::*;
+    let filter = std::env::var("RUST_LOG")
+        .ok()
+        .and_then(|v| v.parse::<tracing_subscriber::filter::Targets>().ok())
+        .unwrap_or_else(|| {
+            tracing_subscriber::filter::Targets::new().with_default(tracing::Level::INFO)
+        });
+    tracing_subscriber::registry()
+        .with(
+            tracing_subscriber::fmt::layer()
+                .with_writer(std::io::stderr)
+                .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr())),
         )
+        .with(filter)
         .init();
     let args = Args::parse();
     let defaults = FakeConfig::default();
@@ -70,6 +81,9 @@ async fn main() -> std::io::Result<()> {
     server
         .control()
         .set_rate_limit(args.rate_limit_ms.map(Duration::from_millis));
+    server
+        .control()
+        .set_rate_limit_skips_token(args.rate_limit_skips_token);
     println!(
         "tp-fake listening on {} (cookie: {})",
         server.base_url(),

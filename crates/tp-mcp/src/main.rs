@@ -124,12 +124,24 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
 }
 
 /// Logs go to stderr only: stdout belongs to the MCP protocol.
+///
+/// `RUST_LOG` takes `level` or `target=level,...` (e.g. `info`,
+/// `tp_api=debug,warn`); the simple `Targets` filter keeps the regex engine
+/// out of the binary (a lighter process).
 fn init_logging() {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
-    tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .with_ansi(false)
+    use tracing_subscriber::prelude::*;
+    let filter = std::env::var("RUST_LOG")
+        .ok()
+        .and_then(|v| v.parse::<tracing_subscriber::filter::Targets>().ok())
+        .unwrap_or_else(|| {
+            tracing_subscriber::filter::Targets::new().with_default(tracing::Level::WARN)
+        });
+    tracing_subscriber::registry()
+        .with(
+            tracing_subscriber::fmt::layer()
+                .with_writer(std::io::stderr)
+                .with_ansi(false),
+        )
+        .with(filter)
         .init();
 }

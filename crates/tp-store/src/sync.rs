@@ -242,15 +242,19 @@ impl History {
         self.store.workouts_between(start, end)
     }
 
-    /// One workout: from the cache when its day is cached and fresh, else
-    /// fetched (and cached).
+    /// One workout: from the cache when its day is cached and fresh (or it
+    /// was itself fetched less than `stale_after` ago), else fetched and cached.
     pub async fn workout(&self, workout_id: i64, today: NaiveDate) -> Result<Workout, StoreError> {
         self.expire_if_stale(Dataset::Workouts, today)?;
-        if let Some(w) = self.store.workout(workout_id)?
-            && let Some(day) = w.workout_day
-            && gaps(&self.store.coverage(Dataset::Workouts)?, (day, day)).is_empty()
-        {
-            return Ok(w);
+        if let Some((w, fetched_at)) = self.store.workout_fetched_at(workout_id)? {
+            let recent = now_secs() - fetched_at < self.policy.stale_after.as_secs() as i64;
+            let covered = match w.workout_day {
+                Some(day) => gaps(&self.store.coverage(Dataset::Workouts)?, (day, day)).is_empty(),
+                None => false,
+            };
+            if recent || covered {
+                return Ok(w);
+            }
         }
         let raw = self
             .client

@@ -92,11 +92,19 @@ impl Store {
 
     /// One cached workout.
     pub fn workout(&self, workout_id: i64) -> Result<Option<Workout>, StoreError> {
-        let raw: Option<String> = self.with(|c| {
+        Ok(self.workout_fetched_at(workout_id)?.map(|(w, _)| w))
+    }
+
+    /// One cached workout and when it was fetched (unix seconds).
+    pub fn workout_fetched_at(
+        &self,
+        workout_id: i64,
+    ) -> Result<Option<(Workout, i64)>, StoreError> {
+        let row: Option<(String, i64)> = self.with(|c| {
             c.query_row(
-                "SELECT raw FROM workouts WHERE workout_id = ?1",
+                "SELECT raw, fetched_at FROM workouts WHERE workout_id = ?1",
                 [workout_id],
-                |r| r.get(0),
+                |r| Ok((r.get(0)?, r.get(1)?)),
             )
             .map(Some)
             .or_else(|e| {
@@ -107,7 +115,7 @@ impl Store {
                 }
             })
         })?;
-        Ok(raw.as_deref().and_then(parse_workout))
+        Ok(row.and_then(|(raw, at)| parse_workout(&raw).map(|w| (w, at))))
     }
 
     /// Stores one workout fetched by id (outside any window).
