@@ -143,7 +143,12 @@ async def mcp_session(fake: Fake | None, args: list[str] | None = None, **env: s
         own_dir = tempfile.TemporaryDirectory(prefix="tp-mcp-e2e-")
         env["TP_MCP_DATA_DIR"] = own_dir.name
     params = StdioServerParameters(command=str(TP_MCP), args=args or [], env=server_env(fake, **env))
-    errlog = open(os.devnull, "w") if not os.environ.get("E2E_SHOW_STDERR") else sys.stderr
+    if os.environ.get("E2E_STDERR_FILE"):
+        errlog = open(os.environ["E2E_STDERR_FILE"], "a")
+    elif os.environ.get("E2E_SHOW_STDERR"):
+        errlog = sys.stderr
+    else:
+        errlog = open(os.devnull, "w")
     try:
         async with stdio_client(params, errlog=errlog) as (read, write):
             async with ClientSession(read, write) as session:

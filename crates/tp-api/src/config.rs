@@ -79,9 +79,17 @@ impl Default for ClientConfig {
 }
 
 impl ClientConfig {
-    /// Defaults, with the base URL from `TP_API_BASE_URL` when set.
+    /// Defaults, with the base URL from `TP_API_BASE_URL` and the request
+    /// timeout from `TP_API_TIMEOUT_SECS` when set.
     pub fn from_env() -> ClientConfig {
         let mut config = ClientConfig::default();
+        if let Some(secs) = std::env::var("TP_API_TIMEOUT_SECS")
+            .ok()
+            .and_then(|v| v.trim().parse::<u64>().ok())
+            .filter(|s| *s > 0)
+        {
+            config.request_timeout = Duration::from_secs(secs);
+        }
         if let Ok(url) = std::env::var("TP_API_BASE_URL")
             && !url.trim().is_empty()
         {

@@ -33,6 +33,7 @@ pub fn admin_router() -> Router<FakeControl> {
         .route("/_fake/retry_after", post(retry_after))
         .route("/_fake/reset_faults", post(reset_faults))
         .route("/_fake/stats", get(stats))
+        .route("/_fake/tokens", get(tokens))
         .route("/_fake/reset_stats", post(reset_stats))
         .route("/_fake/delete_workout", post(delete_workout))
         .route("/_fake/edit_workout", post(edit_workout))
@@ -173,6 +174,11 @@ async fn reset_faults(State(c): State<FakeControl>) -> Response {
 
 async fn stats(State(c): State<FakeControl>) -> Response {
     Json(c.counts().to_json()).into_response()
+}
+
+/// Every bearer token issued so far, so leak audits can look for them.
+async fn tokens(State(c): State<FakeControl>) -> Response {
+    Json(c.issued_tokens()).into_response()
 }
 
 async fn reset_stats(State(c): State<FakeControl>) -> Response {

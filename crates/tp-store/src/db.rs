@@ -73,18 +73,26 @@ impl Store {
                 source,
             })?;
         }
-        match Self::try_open(path) {
-            Ok(store) => Ok(store),
-            Err(first) if path.exists() => {
-                let aside = move_aside(path)?;
-                tracing::warn!(
-                    error = %first,
-                    moved_to = %aside.display(),
-                    "the local history database was unreadable; moved it aside and rebuilding it from TrainingPeaks"
-                );
-                Self::try_open(path)
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            match Self::try_open(path) {
+                Ok(store) => return Ok(store),
+                Err(e) if is_corruption(&e) && path.exists() => {
+                    let aside = move_aside(path)?;
+                    tracing::warn!(
+                        error = %e,
+                        moved_to = %aside.display(),
+                        "the local history database was unreadable; moved it aside and rebuilding it from TrainingPeaks"
+                    );
+                    return Self::try_open(path);
+                }
+                // Another process is creating or migrating the file: wait for it.
+                Err(e) if is_busy(&e) && attempt < 50 => {
+                    std::thread::sleep(Duration::from_millis(100))
+                }
+                Err(e) => return Err(e),
             }
-            Err(e) => Err(e),
         }
     }
 
@@ -161,23 +169,63 @@ impl Store {
 }
 
 fn migrate(conn: &Connection) -> Result<(), StoreError> {
-    let version: usize =
-        conn.query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0))? as usize;
+    let read_version = |c: &Connection| -> Result<usize, StoreError> {
+        Ok(c.query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0))? as usize)
+    };
+    let version = read_version(conn)?;
     if version > SCHEMA_VERSION {
         return Err(StoreError::Corrupt {
-            what: "database",
+            what: "schema",
             detail: format!(
                 "schema version {version} is newer than this tp-mcp ({SCHEMA_VERSION}); update tp-mcp"
             ),
         });
     }
-    for (i, sql) in MIGRATIONS.iter().enumerate().skip(version) {
-        conn.execute_batch(&format!(
-            "BEGIN; {sql}; PRAGMA user_version = {}; COMMIT;",
-            i + 1
-        ))?;
+    if version == SCHEMA_VERSION {
+        return Ok(());
     }
-    Ok(())
+    // IMMEDIATE takes the write lock first, so two processes creating the
+    // database at once run the migrations one after the other; the version
+    // is read again under the lock.
+    conn.execute_batch("BEGIN IMMEDIATE")?;
+    let result = (|| {
+        let version = read_version(conn)?;
+        for (i, sql) in MIGRATIONS.iter().enumerate().skip(version) {
+            conn.execute_batch(sql)?;
+            conn.execute_batch(&format!("PRAGMA user_version = {}", i + 1))?;
+        }
+        Ok::<(), StoreError>(())
+    })();
+    match result {
+        Ok(()) => Ok(conn.execute_batch("COMMIT")?),
+        Err(e) => {
+            let _ = conn.execute_batch("ROLLBACK");
+            Err(e)
+        }
+    }
+}
+
+/// The file is not a database of ours (garbage, truncated, corrupted pages).
+fn is_corruption(e: &StoreError) -> bool {
+    match e {
+        StoreError::Sqlite(rusqlite::Error::SqliteFailure(f, _)) => {
+            matches!(
+                f.code,
+                rusqlite::ErrorCode::NotADatabase | rusqlite::ErrorCode::DatabaseCorrupt
+            )
+        }
+        StoreError::Corrupt { what, .. } => *what == "database",
+        _ => false,
+    }
+}
+
+/// Another connection holds a lock (it is creating or migrating the file).
+fn is_busy(e: &StoreError) -> bool {
+    matches!(
+        e,
+        StoreError::Sqlite(rusqlite::Error::SqliteFailure(f, _))
+            if matches!(f.code, rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+    )
 }
 
 /// Renames the database (and its WAL/SHM files) to `<name>.corrupt-<unix time>`.
@@ -218,6 +266,55 @@ mod tests {
             .with(|c| c.query_row("PRAGMA user_version", [], |r| r.get(0)))
             .unwrap();
         assert_eq!(v as usize, SCHEMA_VERSION);
+    }
+
+    #[test]
+    fn many_processes_worth_of_connections_create_one_database_together() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("athlete-1.sqlite3");
+        let handles: Vec<_> = (0..8)
+            .map(|i| {
+                let path = path.clone();
+                std::thread::spawn(move || {
+                    let store = Store::open(&path).unwrap();
+                    store.set_meta(&format!("k{i}"), "v").unwrap();
+                })
+            })
+            .collect();
+        for h in handles {
+            h.join().unwrap();
+        }
+        let store = Store::open(&path).unwrap();
+        for i in 0..8 {
+            assert_eq!(store.meta(&format!("k{i}")).unwrap().as_deref(), Some("v"));
+        }
+        let moved = std::fs::read_dir(dir.path())
+            .unwrap()
+            .filter(|e| {
+                e.as_ref()
+                    .unwrap()
+                    .file_name()
+                    .to_string_lossy()
+                    .contains("corrupt")
+            })
+            .count();
+        assert_eq!(
+            moved, 0,
+            "a busy database is never mistaken for a corrupt one"
+        );
+    }
+
+    #[test]
+    fn a_newer_schema_is_refused_not_moved_aside() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("athlete-1.sqlite3");
+        drop(Store::open(&path).unwrap());
+        let c = Connection::open(&path).unwrap();
+        c.execute_batch("PRAGMA user_version = 999").unwrap();
+        drop(c);
+        let err = Store::open(&path).unwrap_err();
+        assert!(err.to_string().contains("newer"), "{err}");
+        assert!(path.exists());
     }
 
     #[test]

@@ -18,6 +18,6 @@ pub enum StoreError {
     #[error(transparent)]
     Api(#[from] ApiError),
     /// A stored row could not be read back.
-    #[error("a cached {what} could not be read ({detail}); run `tp-mcp sync --rebuild`")]
+    #[error("the cached {what} could not be read ({detail})")]
     Corrupt { what: &'static str, detail: String },
 }

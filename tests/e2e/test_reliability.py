@@ -1,0 +1,155 @@
+"""Reliability: secrets never leak anywhere, many concurrent calls, two
+processes on one cache, and a fault matrix that always ends in a clear
+answer within bounded time, with the server still answering afterwards."""
+
+import asyncio
+import datetime as dt
+import glob
+import os
+import subprocess
+import tempfile
+import time
+
+import pytest
+
+from conftest import Fake, TP_MCP, call_ok, mcp_session, server_env, text_of
+
+pytestmark = pytest.mark.anyio
+
+EVERY_TOOL = [
+    ("tp_auth_status", {}), ("tp_refresh_auth", {}), ("tp_get_profile", {}), ("tp_get_workouts", {"limit": 3}),
+    ("tp_get_planned_workouts", {"limit": 3}), ("tp_get_fitness", {"days": 30}), ("tp_get_peaks", {"pr_class": "Power"}),
+    ("tp_training_load_summary", {"days": 30}), ("tp_fitness_trend", {"days": 30}),
+    ("tp_performance_summary", {"days": 30}), ("tp_training_zones_distribution", {}),
+]
+
+
+async def test_leak_audit_cookie_and_tokens_appear_nowhere(today):
+    """A recognizable cookie; every tool, every failure mode; then stdout,
+    stderr (trace-level logs), every tool answer and the cache database are
+    searched for the cookie and for every token the fake issued."""
+    fake = Fake(today)
+    outputs = []
+    try:
+        with tempfile.TemporaryDirectory() as data, tempfile.NamedTemporaryFile("w+", suffix=".log") as log:
+            os.environ["E2E_STDERR_FILE"] = log.name
+            try:
+                async with mcp_session(fake, TP_MCP_DATA_DIR=data, RUST_LOG="trace") as s:
+                    ws = await call_ok(s, "tp_get_workouts", {"limit": 1})
+                    wid = ws.structuredContent["workouts"][0]["workout_id"]
+                    for tool, args in EVERY_TOOL + [("tp_get_workout", {"workout_id": wid}),
+                                                    ("tp_workout_analysis", {"workout_id": wid}),
+                                                    ("tp_get_workout_prs", {"workout_id": wid})]:
+                        r = await s.call_tool(tool, args)
+                        outputs.append(text_of(r) + str(r.structuredContent))
+                    for fault in [("fail", {"n": 20, "status": 500}), ("fail", {"n": 2, "status": 401}),
+                                  ("malformed", {"n": 3}), ("fail", {"n": 20, "status": 403})]:
+                        fake.admin(*fault)
+                        r = await s.call_tool("tp_get_workouts", {"refresh": True})
+                        outputs.append(text_of(r))
+                        fake.admin("reset_faults")
+                    fake.admin("expire_tokens")
+                    fake.admin("revoke_cookie")
+                    for tool, args in EVERY_TOOL:
+                        r = await s.call_tool(tool, dict(args, refresh=True) if tool not in ("tp_auth_status", "tp_refresh_auth") else args)
+                        outputs.append(text_of(r) + str(r.structuredContent))
+            finally:
+                os.environ.pop("E2E_STDERR_FILE", None)
+            log.seek(0)
+            stderr = log.read()
+            tokens = fake.http.get("/_fake/tokens").json()
+            assert len(tokens) >= 2, "the audit must have seen tokens issued"
+            assert "TRACE" in stderr or "DEBUG" in stderr, "trace logs were captured"
+            haystacks = {"stderr": stderr, "tool outputs": "\n".join(outputs)}
+            for path in glob.glob(os.path.join(data, "*")):
+                with open(path, "rb") as f:
+                    haystacks[os.path.basename(path)] = f.read().decode("latin-1")
+            for name, hay in haystacks.items():
+                assert fake.cookie not in hay, f"cookie leaked into {name}"
+                for t in tokens:
+                    assert t not in hay, f"a bearer token leaked into {name}"
+    finally:
+        fake.close()
+
+
+async def test_fifty_concurrent_calls_from_one_client(fresh_fake):
+    async with mcp_session(fresh_fake) as s:
+        calls = [EVERY_TOOL[i % len(EVERY_TOOL)] for i in range(50)]
+        results = await asyncio.gather(*(s.call_tool(t, a) for t, a in calls))
+        errors = [(t, text_of(r)[:200]) for (t, _), r in zip(calls, results) if r.isError]
+        assert not errors, errors
+        # the same question gets the same answer however it was interleaved
+        fits = [r.structuredContent for (t, _), r in zip(calls, results) if t == "tp_get_fitness"]
+        assert all(f == fits[0] for f in fits)
+        assert "locked" not in " ".join(text_of(r) for r in results).lower()
+
+
+def test_two_processes_share_one_cache_without_lock_errors(fresh_fake, today):
+    """Two tp-mcp processes (CLI) syncing and reading one cache at once."""
+    with tempfile.TemporaryDirectory() as data:
+        env = server_env(fresh_fake, TP_MCP_DATA_DIR=data, RUST_LOG="warn")
+        start = (today - dt.timedelta(days=400)).isoformat()
+        procs = [
+            subprocess.Popen([str(TP_MCP), "call", tool, args], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            for tool, args in [("tp_get_workouts", f'{{"start_date": "{start}", "limit": 500}}'),
+                               ("tp_get_workouts", f'{{"start_date": "{start}", "limit": 500}}'),
+                               ("tp_get_fitness", '{"days": 400}'), ("tp_training_load_summary", '{"days": 365}')]
+        ]
+        outs = [p.communicate(timeout=120) for p in procs]
+        for p, (out, err) in zip(procs, outs):
+            assert p.returncode == 0, err
+            assert "locked" not in (out + err).lower()
+        assert outs[0][0] == outs[1][0], "both processes give the same answer"
+        # Whoever syncs first fetches; the others wait for its lock and read.
+        # 401 days = 5 windows if a 400-day process goes first; if the 365-day
+        # one does (5 windows), the next fetches only the 36 days it lacks (1).
+        assert fresh_fake.stats()["by_endpoint"]["workouts"] in (5, 6)
+
+
+FAULTS = [
+    # (name, admin calls, tool, expected words in the answer; None = must succeed)
+    ("token expiry mid-session", [("expire_tokens", {})], None),
+    ("cookie refused", [("expire_tokens", {}), ("revoke_cookie", {})], ["refused", "tp-mcp auth import"]),
+    ("401 loop", [("fail", {"n": 50, "status": 401, "endpoint": "workouts"})], ["refused a freshly issued access token"]),
+    ("401 everywhere", [("fail", {"n": 50, "status": 401})], ["refused the session cookie"]),
+    ("403", [("fail", {"n": 50, "status": 403})], ["403", "permission"]),
+    ("404 on a list", [("fail", {"n": 50, "status": 404})], ["404"]),
+    ("429 with Retry-After", [("retry_after", {"seconds": 1}), ("fail", {"n": 1, "status": 429})], None),
+    ("429 without Retry-After", [("retry_after", {"seconds": None}), ("fail", {"n": 1, "status": 429})], None),
+    ("429 that outlasts retries", [("retry_after", {"seconds": 900}), ("fail", {"n": 50, "status": 429})], ["rate limiting"]),
+    ("500", [("fail", {"n": 50, "status": 500})], ["HTTP 500", "try again"]),
+    ("502 once", [("fail", {"n": 1, "status": 502})], None),
+    ("503", [("fail", {"n": 50, "status": 503})], ["HTTP 503"]),
+    ("timeout", [("latency", {"ms": 8000})], ["did not answer", "within 2 s", "3 attempt"]),
+    ("connection dropped mid-body", [("drop", {"n": 50})], ["connection", "broke"]),
+    ("dropped once", [("drop", {"n": 1})], None),
+    ("malformed JSON", [("malformed", {"n": 50})], ["could not be read"]),
+]
+
+
+@pytest.mark.parametrize("name,admin,expect", FAULTS, ids=[f[0] for f in FAULTS])
+async def test_fault_matrix(today, name, admin, expect):
+    fake = Fake(today)
+    try:
+        with tempfile.TemporaryDirectory() as data:
+            async with mcp_session(fake, TP_MCP_DATA_DIR=data, TP_MCP_STALE_SECS="0", TP_API_TIMEOUT_SECS="2") as s:
+                before = await call_ok(s, "tp_get_workouts", {"limit": 500})
+                for path, body in admin:
+                    fake.admin(path, body)
+                t0 = time.monotonic()
+                r = await s.call_tool("tp_get_workouts", {"limit": 500})
+                elapsed = time.monotonic() - t0
+                assert elapsed < 120, f"{name}: took {elapsed:.0f} s"
+                if expect is None:
+                    assert not r.isError, f"{name}: {text_of(r)}"
+                    assert r.structuredContent["total_found"] == before.structuredContent["total_found"]
+                else:
+                    assert r.isError, f"{name}: should be an error answer"
+                    for w in expect:
+                        assert w.lower() in text_of(r).lower(), f"{name}: {w!r} not in {text_of(r)!r}"
+                fake.admin("reset_faults")
+                fake.admin("accept_cookie", {"cookie": fake.cookie})
+                after = await call_ok(s, "tp_get_workouts", {"limit": 500})  # the server goes on
+                assert after.structuredContent["total_found"] == before.structuredContent["total_found"], "cache intact"
+    finally:
+        fake.close()
