@@ -300,10 +300,13 @@ def test_chart_window_over_webdriver(webdriver, display, sidecar_fitness):
     assert dark_ctl != CTL
     left, _ = wd.js(count, list(dark_ctl))
     assert left > 200
-    shot = display.screenshot("chart-webdriver-dark")
     geo = display.find_window("Fitness")
-    dark = Pixels(shot, geo["x"], geo["y"], geo["width"], geo["height"]).stats()
-    assert dark["luminance_mean"] < 80, dark
+
+    def dark_on_screen():
+        shot = display.screenshot("chart-webdriver-dark")
+        return Pixels(shot, geo["x"], geo["y"], geo["width"], geo["height"]).stats()["luminance_mean"] < 80
+
+    wait_for("the window to be dark on the screen", dark_on_screen, timeout=10)
 
     # Resizing: the plot follows the window.
     wd.window_rect(width=700, height=480)
@@ -312,3 +315,17 @@ def test_chart_window_over_webdriver(webdriver, display, sidecar_fitness):
         and wd.js("return tpChart.plot.width") < 700)
     assert wd.js("return tpChart.plot.height") <= 480
     assert wd.js("return window.tpErrors") == []
+
+
+def test_a_bad_setting_is_shown_not_fatal(display, home):
+    """A setting the server refuses (ATHLETE_ID not a number) keeps the app
+    up and says what is wrong in the tray's status line."""
+    env = base_env(display, home)
+    env.update(ATHLETE_ID="my-name", TP_AUTH_COOKIE="some-cookie")
+    app = TrayApp(env, [], "bad-setting")
+    try:
+        app.wait_log("status: Could not load your training: ATHLETE_ID must be a whole number")
+        time.sleep(2)
+        assert app.alive(), app.text()
+    finally:
+        app.stop()

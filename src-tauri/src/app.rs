@@ -1,0 +1,556 @@
+//! The Tauri app: tray icon and menu, the chart and connect windows, the
+//! background login check, notifications and start at login.
+//!
+//! Every change of state goes through [`TrayState::apply`]; [`render`]
+//! then shows it (icon, tooltip, menu lines) and tells open windows.
+
+use crate::backend::Backend;
+use crate::chart::ChartData;
+use crate::connect::ConnectView;
+use crate::state::{self, Effect, Event, IconKind, TrayState};
+use crate::{Cli, Options};
+use chrono::Local;
+use serde::Serialize;
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::{Duration, Instant, SystemTime};
+use tauri::image::Image;
+use tauri::menu::{CheckMenuItem, Menu, MenuItem, PredefinedMenuItem};
+use tauri::tray::{TrayIcon, TrayIconBuilder};
+use tauri::{AppHandle, Emitter, Manager, RunEvent, WebviewUrl, WebviewWindowBuilder, Wry};
+use tauri_plugin_autostart::{MacosLauncher, ManagerExt as _};
+use tauri_plugin_notification::NotificationExt as _;
+
+/// How long loaded chart data is reused before it is loaded again.
+const CHART_FRESH_FOR: Duration = Duration::from_secs(300);
+
+/// The app's shared state (managed by Tauri).
+pub struct Shared {
+    pub options: Options,
+    /// `Err` says why the data source could not be set up.
+    pub backend: Result<Arc<Backend>, String>,
+    pub tray_state: Mutex<TrayState>,
+    /// The last chart data, and when it was loaded.
+    chart: Mutex<Option<(Arc<ChartData>, Instant)>>,
+    /// One load at a time; callers arriving meanwhile reuse its result.
+    load_lock: tokio::sync::Mutex<()>,
+    pub last_connect: Mutex<Option<ConnectView>>,
+    ui: OnceLock<TrayUi>,
+    /// The icon now shown, so it is only replaced when it changes.
+    shown_icon: Mutex<Option<IconKind>>,
+    /// The status line last shown (logged when it changes).
+    shown_status: Mutex<String>,
+}
+
+/// The tray's widgets.
+struct TrayUi {
+    tray: TrayIcon<Wry>,
+    status: MenuItem<Wry>,
+    sync: MenuItem<Wry>,
+    reauth: MenuItem<Wry>,
+    autostart: CheckMenuItem<Wry>,
+}
+
+/// What the windows get with the `tray-state` event and `tray_status`.
+#[derive(Debug, Clone, Serialize)]
+pub struct TrayStatus {
+    pub icon: IconKind,
+    pub status_line: String,
+    pub sync_line: String,
+    pub demo: bool,
+    pub login: state::Login,
+}
+
+/// Runs the app (what `main` calls).
+pub fn run() {
+    init_logging();
+    let options = match crate::parse_args(std::env::args().skip(1)) {
+        Cli::Run(options) => options,
+        Cli::Help => {
+            println!("{}", crate::USAGE);
+            return;
+        }
+        Cli::Version => {
+            println!("tp-tray {}", env!("CARGO_PKG_VERSION"));
+            return;
+        }
+    };
+    let app = tauri::Builder::default()
+        .plugin(tauri_plugin_notification::init())
+        .plugin(tauri_plugin_autostart::init(
+            MacosLauncher::LaunchAgent,
+            None,
+        ))
+        .invoke_handler(tauri::generate_handler![
+            crate::commands::chart_data,
+            crate::commands::refresh_chart,
+            crate::commands::tray_status,
+            crate::commands::connect_view,
+            crate::commands::connect_claude_desktop,
+            crate::commands::open_chart,
+        ])
+        .setup(move |app| {
+            setup(app.handle(), options.clone());
+            Ok(())
+        })
+        .build(tauri::generate_context!())
+        .unwrap_or_else(|e| {
+            eprintln!("tp-tray could not start: {e}");
+            std::process::exit(1);
+        });
+    app.run(|handle, event| {
+        if let RunEvent::ExitRequested { api, code, .. } = event {
+            // Closing the last window keeps the tray running (Quit exits).
+            // Without a tray there is nothing left to show: let it exit.
+            if code.is_none() && handle.state::<Shared>().ui.get().is_some() {
+                api.prevent_exit();
+            }
+        }
+    });
+}
+
+fn init_logging() {
+    use tracing_subscriber::EnvFilter;
+    let filter =
+        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("warn,tp_tray=info"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}
+
+fn setup(app: &AppHandle, options: Options) {
+    let backend = tauri::async_runtime::block_on(Backend::start(options.demo))
+        .map(Arc::new)
+        .map_err(|e| e.to_string());
+    if let Err(e) = &backend {
+        tracing::error!("cannot read training data: {e}");
+    }
+    app.manage(Shared {
+        tray_state: Mutex::new(TrayState::new(options.demo)),
+        options: options.clone(),
+        backend,
+        chart: Mutex::new(None),
+        load_lock: tokio::sync::Mutex::new(()),
+        last_connect: Mutex::new(None),
+        ui: OnceLock::new(),
+        shown_icon: Mutex::new(None),
+        shown_status: Mutex::new(String::new()),
+    });
+
+    match build_tray(app) {
+        Ok(ui) => {
+            let _ = app.state::<Shared>().ui.set(ui);
+            tracing::info!("tray icon created");
+        }
+        Err(e) => tracing::warn!("no tray icon ({e}); the chart window stays the way in"),
+    }
+    let has_tray = app.state::<Shared>().ui.get().is_some();
+    if options.open_chart || !has_tray {
+        open_window(app, Page::Chart);
+    }
+    render(app);
+
+    if let Err(e) = &app.state::<Shared>().backend {
+        // Say why in the status line (e.g. a bad ATHLETE_ID).
+        dispatch(
+            app,
+            Event::CheckFinished(state::Login::Unreachable(e.clone())),
+        );
+        dispatch(app, Event::SyncStarted);
+        dispatch(
+            app,
+            Event::SyncFinished {
+                at: Local::now(),
+                result: Err(e.clone()),
+            },
+        );
+    }
+
+    let handle = app.clone();
+    tauri::async_runtime::spawn(async move {
+        run_check(&handle).await;
+        // With no usable login the load would only fail the same way.
+        if !handle
+            .state::<Shared>()
+            .tray_state
+            .lock()
+            .unwrap()
+            .needs_login()
+        {
+            let _ = load_chart(&handle, false).await;
+        }
+        background_loop(handle).await;
+    });
+}
+
+/// The tray icon image for a state.
+fn icon_image(kind: IconKind) -> Image<'static> {
+    let bytes: &'static [u8] = match kind {
+        IconKind::Connected => include_bytes!("../../icons/tray/connected.png"),
+        IconKind::Expired => include_bytes!("../../icons/tray/expired.png"),
+        IconKind::Syncing => include_bytes!("../../icons/tray/syncing.png"),
+    };
+    Image::from_bytes(bytes).expect("the tray icons are valid PNGs")
+}
+
+fn build_tray(app: &AppHandle) -> Result<TrayUi, String> {
+    let st = app.state::<Shared>().tray_state.lock().unwrap().clone();
+    let autostart_on = app.autolaunch().is_enabled().unwrap_or(false);
+    let e = |e: tauri::Error| e.to_string();
+    let status =
+        MenuItem::with_id(app, "status", st.status_line(), false, None::<&str>).map_err(e)?;
+    let sync = MenuItem::with_id(app, "sync", st.sync_line(Local::now()), false, None::<&str>)
+        .map_err(e)?;
+    let reauth = MenuItem::with_id(
+        app,
+        "reauth",
+        "Re-authenticate from browser",
+        true,
+        None::<&str>,
+    )
+    .map_err(e)?;
+    let chart =
+        MenuItem::with_id(app, "chart", "Open fitness chart", true, None::<&str>).map_err(e)?;
+    let connect = MenuItem::with_id(app, "connect", "Connect Claude Desktop", true, None::<&str>)
+        .map_err(e)?;
+    let autostart = CheckMenuItem::with_id(
+        app,
+        "autostart",
+        "Start at login",
+        true,
+        autostart_on,
+        None::<&str>,
+    )
+    .map_err(e)?;
+    let quit = MenuItem::with_id(app, "quit", "Quit", true, None::<&str>).map_err(e)?;
+    let sep = || PredefinedMenuItem::separator(app).map_err(e);
+    let menu = Menu::with_items(
+        app,
+        &[
+            &status,
+            &sync,
+            &sep()?,
+            &reauth,
+            &chart,
+            &connect,
+            &sep()?,
+            &autostart,
+            &sep()?,
+            &quit,
+        ],
+    )
+    .map_err(e)?;
+
+    // A missing appindicator library panics inside the tray crate on Linux:
+    // the app goes on without a tray rather than dying.
+    let builder = TrayIconBuilder::with_id("tp-tray")
+        .icon(icon_image(st.icon()))
+        .tooltip(st.tooltip())
+        .menu(&menu)
+        .show_menu_on_left_click(true)
+        .on_menu_event(|app, event| on_menu(app, event.id.as_ref()));
+    let tray = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| builder.build(app)))
+        .map_err(|_| "the system tray library failed to load".to_string())?
+        .map_err(e)?;
+    *app.state::<Shared>().shown_icon.lock().unwrap() = Some(st.icon());
+    Ok(TrayUi {
+        tray,
+        status,
+        sync,
+        reauth,
+        autostart,
+    })
+}
+
+fn on_menu(app: &AppHandle, id: &str) {
+    tracing::info!("menu: {id}");
+    match id {
+        "reauth" => {
+            let app = app.clone();
+            tauri::async_runtime::spawn(async move { reauthenticate(&app).await });
+        }
+        "chart" => open_window(app, Page::Chart),
+        "connect" => {
+            connect_claude_desktop(app);
+            open_window(app, Page::Connect);
+        }
+        "autostart" => toggle_autostart(app),
+        "quit" => app.exit(0),
+        _ => {}
+    }
+}
+
+/// Runs "Connect Claude Desktop", keeps the result for the connect window
+/// and says how it went.
+pub fn connect_claude_desktop(app: &AppHandle) -> ConnectView {
+    let shared = app.state::<Shared>();
+    let view = crate::connect::connect_claude_desktop(shared.options.demo);
+    tracing::info!("connect Claude Desktop: {}", view.message);
+    let title = if view.connected {
+        "Claude Desktop connected"
+    } else {
+        "Claude Desktop not connected"
+    };
+    notify(app, title, &view.message);
+    *shared.last_connect.lock().unwrap() = Some(view.clone());
+    let _ = app.emit("connect-result", &view);
+    view
+}
+
+fn toggle_autostart(app: &AppHandle) {
+    let shared = app.state::<Shared>();
+    let Some(ui) = shared.ui.get() else { return };
+    let want = ui.autostart.is_checked().unwrap_or(false);
+    let manager = app.autolaunch();
+    // The autostart entry goes in ~/.config/autostart, which the library
+    // does not create when ~/.config itself is missing.
+    #[cfg(target_os = "linux")]
+    if want && let Some(home) = std::env::var_os("HOME") {
+        let _ = std::fs::create_dir_all(std::path::Path::new(&home).join(".config/autostart"));
+    }
+    let result = if want {
+        manager.enable()
+    } else {
+        manager.disable()
+    };
+    let now = manager.is_enabled().unwrap_or(false);
+    let _ = ui.autostart.set_checked(now);
+    match result {
+        Ok(()) => tracing::info!("start at login: {now}"),
+        Err(e) => notify(
+            app,
+            "Start at login",
+            &format!(
+                "Could not {} starting at login: {e}",
+                if want { "turn on" } else { "turn off" }
+            ),
+        ),
+    }
+}
+
+/// The app's windows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Page {
+    Chart,
+    Connect,
+}
+
+/// Opens (or brings forward) a window.
+pub fn open_window(app: &AppHandle, page: Page) {
+    let (label, url, title, size, min) = match page {
+        Page::Chart => (
+            "chart",
+            "index.html",
+            "Fitness — tp-mcp",
+            (960.0, 600.0),
+            (520.0, 360.0),
+        ),
+        Page::Connect => (
+            "connect",
+            "connect.html",
+            "Connect Claude — tp-mcp",
+            (720.0, 640.0),
+            (480.0, 400.0),
+        ),
+    };
+    if let Some(window) = app.get_webview_window(label) {
+        let _ = window.unminimize();
+        let _ = window.show();
+        let _ = window.set_focus();
+        return;
+    }
+    let built = WebviewWindowBuilder::new(app, label, WebviewUrl::App(url.into()))
+        .title(title)
+        .inner_size(size.0, size.1)
+        .min_inner_size(min.0, min.1)
+        .build();
+    if let Err(e) = built {
+        tracing::error!("cannot open the {label} window: {e}");
+    }
+}
+
+/// Shows a desktop notification (and logs it: without a notification
+/// service, the log is where it can be read).
+pub fn notify(app: &AppHandle, title: &str, body: &str) {
+    tracing::info!("notification: {title}: {body}");
+    if let Err(e) = app.notification().builder().title(title).body(body).show() {
+        tracing::warn!("cannot show a notification: {e}");
+    }
+}
+
+/// Applies an event and carries out its effects.
+fn dispatch(app: &AppHandle, event: Event) {
+    let effects = app
+        .state::<Shared>()
+        .tray_state
+        .lock()
+        .unwrap()
+        .apply(event);
+    render(app);
+    for effect in effects {
+        match effect {
+            Effect::Notify { title, body } => notify(app, &title, &body),
+            Effect::RefreshData => {
+                let app = app.clone();
+                tauri::async_runtime::spawn(async move {
+                    let _ = load_chart(&app, true).await;
+                });
+            }
+        }
+    }
+}
+
+/// The tray's current status.
+pub fn tray_status(app: &AppHandle) -> TrayStatus {
+    let st = app.state::<Shared>().tray_state.lock().unwrap().clone();
+    TrayStatus {
+        icon: st.icon(),
+        status_line: st.status_line(),
+        sync_line: st.sync_line(Local::now()),
+        demo: st.demo,
+        login: st.login.clone(),
+    }
+}
+
+/// Shows the state: tray icon, tooltip, menu lines; and tells the windows.
+fn render(app: &AppHandle) {
+    let shared = app.state::<Shared>();
+    let status = tray_status(app);
+    {
+        let mut shown = shared.shown_status.lock().unwrap();
+        if *shown != status.status_line {
+            tracing::info!("status: {}", status.status_line);
+            shown.clone_from(&status.status_line);
+        }
+    }
+    if let Some(ui) = shared.ui.get() {
+        let _ = ui.status.set_text(&status.status_line);
+        let _ = ui.sync.set_text(&status.sync_line);
+        let reauthenticating = shared.tray_state.lock().unwrap().reauthenticating;
+        let _ = ui.reauth.set_enabled(!reauthenticating);
+        let _ = ui
+            .tray
+            .set_tooltip(Some(shared.tray_state.lock().unwrap().tooltip()));
+        let mut shown = shared.shown_icon.lock().unwrap();
+        if *shown != Some(status.icon) {
+            match ui.tray.set_icon(Some(icon_image(status.icon))) {
+                Ok(()) => *shown = Some(status.icon),
+                Err(e) => tracing::warn!("cannot change the tray icon: {e}"),
+            }
+        }
+    }
+    let _ = app.emit("tray-state", &status);
+}
+
+/// Checks the login with TrainingPeaks.
+async fn run_check(app: &AppHandle) {
+    let backend = match &app.state::<Shared>().backend {
+        Ok(b) => b.clone(),
+        Err(_) => return,
+    };
+    let outcome = backend.check().await;
+    tracing::info!("login check: {outcome:?}");
+    dispatch(app, Event::CheckFinished(outcome));
+}
+
+/// The chart data: the last load if fresh (and not `force`), else a new
+/// load through the data path (the tray shows "syncing" meanwhile).
+pub async fn load_chart(app: &AppHandle, force: bool) -> Result<Arc<ChartData>, String> {
+    let shared = app.state::<Shared>();
+    let backend = shared.backend.clone()?;
+    let requested = Instant::now();
+    let _one_at_a_time = shared.load_lock.lock().await;
+    if let Some((data, at)) = shared.chart.lock().unwrap().clone() {
+        // Loaded while we waited, or fresh enough.
+        if at >= requested || (!force && at.elapsed() < CHART_FRESH_FOR) {
+            return Ok(data);
+        }
+    }
+    dispatch(app, Event::SyncStarted);
+    let started = Instant::now();
+    let result = backend.chart_data().await.map(Arc::new);
+    let at = Local::now();
+    match &result {
+        Ok(data) => {
+            tracing::info!(
+                "training data loaded: {} days in {} ms",
+                data.dates.len(),
+                started.elapsed().as_millis()
+            );
+            *shared.chart.lock().unwrap() = Some((data.clone(), Instant::now()));
+            // An athlete who never trained has no numbers, but the sync worked.
+            let summary = data.summary().unwrap_or_else(|| state::Summary {
+                athlete: data.athlete.clone(),
+                ctl: 0.0,
+                atl: 0.0,
+                tsb: 0.0,
+                form: "no training yet".into(),
+            });
+            dispatch(
+                app,
+                Event::SyncFinished {
+                    at,
+                    result: Ok(summary),
+                },
+            );
+            let _ = app.emit("chart-updated", ());
+        }
+        Err(e) => {
+            tracing::warn!("cannot load training data: {e}");
+            dispatch(
+                app,
+                Event::SyncFinished {
+                    at,
+                    result: Err(e.clone()),
+                },
+            );
+        }
+    }
+    result
+}
+
+/// "Re-authenticate from browser".
+async fn reauthenticate(app: &AppHandle) {
+    let backend = match &app.state::<Shared>().backend {
+        Ok(b) => b.clone(),
+        Err(e) => {
+            notify(app, "Re-authentication failed", e);
+            return;
+        }
+    };
+    if app
+        .state::<Shared>()
+        .tray_state
+        .lock()
+        .unwrap()
+        .reauthenticating
+    {
+        return;
+    }
+    dispatch(app, Event::ReauthStarted);
+    let result = backend.reauthenticate().await;
+    dispatch(app, Event::ReauthFinished(result));
+}
+
+/// Checks the login four times a day and after the computer wakes; keeps
+/// the "last sync" line current.
+async fn background_loop(app: AppHandle) {
+    let mut last_check = SystemTime::now();
+    loop {
+        let (wall, mono) = (SystemTime::now(), Instant::now());
+        tokio::time::sleep(state::TICK).await;
+        let woke = state::woke_from_sleep(wall.elapsed().unwrap_or_default(), mono.elapsed());
+        let since = last_check.elapsed().unwrap_or(Duration::MAX);
+        if state::check_due(since, woke) {
+            if woke {
+                tracing::info!("the computer woke up: checking the login");
+            }
+            last_check = SystemTime::now();
+            run_check(&app).await;
+            if woke {
+                let _ = load_chart(&app, true).await;
+            }
+        }
+        render(&app);
+    }
+}

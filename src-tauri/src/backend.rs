@@ -1,0 +1,81 @@
+//! The tray's side of the data: the same [`ServerContext`] the `tp-mcp`
+//! sidecar builds (store first, TrainingPeaks for what is missing), the
+//! login check, and re-authentication through `tp-auth`.
+
+use crate::chart::{ChartData, PLAN_DAYS};
+use crate::state::Login;
+use tokio::sync::RwLock;
+use tp_mcp::ServerContext;
+use tp_mcp::cookie::CookieOrigin;
+
+/// The data source of the tray: the real account, or the demo athlete.
+pub struct Backend {
+    ctx: RwLock<ServerContext>,
+    demo: bool,
+}
+
+impl Backend {
+    /// `demo`: the built-in demo athlete (an in-process fake TrainingPeaks,
+    /// as `tp-mcp --demo`); else the account whose cookie `tp-auth` finds.
+    pub async fn start(demo: bool) -> Result<Backend, tp_mcp::context::SetupError> {
+        let ctx = if demo {
+            ServerContext::demo().await?
+        } else {
+            ServerContext::from_env()?
+        };
+        Ok(Backend {
+            ctx: RwLock::new(ctx),
+            demo,
+        })
+    }
+
+    pub fn is_demo(&self) -> bool {
+        self.demo
+    }
+
+    /// Asks TrainingPeaks whether the login still works (a token exchange).
+    pub async fn check(&self) -> Login {
+        let ctx = self.ctx.read().await.clone();
+        if ctx.cookie_origin() == CookieOrigin::Missing || !ctx.client.has_cookie() {
+            return Login::Missing;
+        }
+        // A cached token would answer without asking: drop it first.
+        ctx.client.clear_token().await;
+        match ctx.client.validate().await {
+            Ok(_) => Login::Valid,
+            Err(e) if e.needs_reauth() => Login::Expired,
+            Err(e) => Login::Unreachable(e.to_string()),
+        }
+    }
+
+    /// The chart's data: the whole history through the data path, the PMC
+    /// and projection from `tp-fitness`.
+    pub async fn chart_data(&self) -> Result<ChartData, String> {
+        let ctx = self.ctx.read().await.clone();
+        let profile = ctx.profile().await.map_err(|e| e.to_string())?;
+        let history = ctx
+            .fitness_history(&tp_fitness::PmcParams::default(), PLAN_DAYS)
+            .await
+            .map_err(|e| e.to_string())?;
+        Ok(ChartData::build(
+            profile.display_name(),
+            self.demo,
+            &history,
+        ))
+    }
+
+    /// "Re-authenticate from browser": imports the login, then reloads the
+    /// context so the new cookie is used. `Ok` names the browser.
+    pub async fn reauthenticate(&self) -> Result<String, String> {
+        if self.demo {
+            return Err(
+                "This is the demo athlete: there is no TrainingPeaks login to renew. Start tp-tray without --demo to use your account."
+                    .into(),
+            );
+        }
+        let browser = crate::auth::import_login_from_browser().await?;
+        let fresh = ServerContext::from_env().map_err(|e| e.to_string())?;
+        *self.ctx.write().await = fresh;
+        Ok(browser)
+    }
+}

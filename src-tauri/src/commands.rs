@@ -1,0 +1,45 @@
+//! The Tauri commands the windows call (`window.__TAURI__.core.invoke`).
+//! Each is a thin adapter over [`crate::app`].
+
+use crate::app::{self, Page, TrayStatus};
+use crate::chart::ChartData;
+use crate::connect::ConnectView;
+use tauri::{AppHandle, Manager};
+
+/// The chart's data (reused for five minutes; loaded when needed).
+#[tauri::command]
+pub async fn chart_data(app: AppHandle) -> Result<ChartData, String> {
+    app::load_chart(&app, false).await.map(|d| (*d).clone())
+}
+
+/// Loads the chart's data again now (the window's Refresh button).
+#[tauri::command]
+pub async fn refresh_chart(app: AppHandle) -> Result<ChartData, String> {
+    app::load_chart(&app, true).await.map(|d| (*d).clone())
+}
+
+/// The tray's status lines and icon state.
+#[tauri::command]
+pub fn tray_status(app: AppHandle) -> TrayStatus {
+    app::tray_status(&app)
+}
+
+/// The last "Connect Claude Desktop" result, or the snippets alone.
+#[tauri::command]
+pub fn connect_view(app: AppHandle) -> ConnectView {
+    let shared = app.state::<app::Shared>();
+    let last = shared.last_connect.lock().unwrap().clone();
+    last.unwrap_or_else(|| crate::connect::preview(shared.options.demo))
+}
+
+/// Connects Claude Desktop (the connect window's button).
+#[tauri::command]
+pub fn connect_claude_desktop(app: AppHandle) -> ConnectView {
+    app::connect_claude_desktop(&app)
+}
+
+/// Opens the chart window (from the connect window).
+#[tauri::command]
+pub fn open_chart(app: AppHandle) {
+    app::open_window(&app, Page::Chart);
+}

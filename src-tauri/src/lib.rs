@@ -1,0 +1,103 @@
+//! tp-tray: the desktop face of tp-mcp — a tray icon that shows whether
+//! Claude can read your TrainingPeaks data, and a small fitness chart.
+//!
+//! Map of the crate:
+//!
+//! - [`app`] — the Tauri app: tray icon and menu, windows, the background
+//!   login check, notifications, start at login.
+//! - [`commands`] — the Tauri commands the `ui/` windows call.
+//! - [`state`] — the tray's state machine (icon look, status lines, when
+//!   to notify); pure.
+//! - [`chart`] — the chart's columns, laid out from `tp-mcp`'s data path and
+//!   `tp-fitness`' PMC and projection (the numbers the MCP tools give).
+//! - [`backend`] — the [`tp_mcp::ServerContext`] the tray reads through, the
+//!   login check, re-authentication.
+//! - [`auth`] — re-authentication in one function (`tp-auth`'s browser import).
+//! - [`claude_config`] — Claude Desktop's config path, merge and atomic
+//!   write; snippets for Claude Code, Cursor, VS Code; pure.
+//! - [`connect`] — "Connect Claude Desktop" with the bundled sidecar's path.
+//!
+//! The tray computes nothing itself: numbers come from `tp-fitness` through
+//! `tp-mcp`'s data path, exactly as the `tp-mcp` sidecar answers Claude.
+
+pub mod app;
+pub mod auth;
+pub mod backend;
+pub mod chart;
+pub mod claude_config;
+pub mod commands;
+pub mod connect;
+pub mod state;
+
+pub use app::run;
+
+/// Command-line options.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Options {
+    /// `--demo`: the built-in demo athlete (no account, no network).
+    pub demo: bool,
+    /// `--open-chart`: open the chart window at start.
+    pub open_chart: bool,
+}
+
+/// What the command line asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Cli {
+    Run(Options),
+    Help,
+    Version,
+}
+
+pub const USAGE: &str = "\
+tp-tray: TrainingPeaks for Claude, in the system tray.
+
+Usage: tp-tray [--demo] [--open-chart]
+
+  --demo        use the built-in demo athlete (no account, no network)
+  --open-chart  open the fitness chart window at start
+  -h, --help    this help
+  -V, --version the version
+
+The tray menu shows today's fitness, re-authenticates from your browser,
+connects Claude Desktop, and starts the app at login. Logs go to stderr
+(RUST_LOG=debug for more).";
+
+/// Parses the arguments (without the program name). Unknown arguments are
+/// ignored, so launchers that add their own (WebDriver's `--automation`,
+/// the autostart entry) cannot stop the app.
+pub fn parse_args<I: IntoIterator<Item = String>>(args: I) -> Cli {
+    let mut options = Options::default();
+    for arg in args {
+        match arg.as_str() {
+            "--demo" => options.demo = true,
+            "--open-chart" | "--chart" => options.open_chart = true,
+            "-h" | "--help" => return Cli::Help,
+            "-V" | "--version" => return Cli::Version,
+            other => tracing::debug!("ignoring the argument {other:?}"),
+        }
+    }
+    Cli::Run(options)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(a: &[&str]) -> Cli {
+        parse_args(a.iter().map(|s| s.to_string()))
+    }
+
+    #[test]
+    fn arguments() {
+        assert_eq!(args(&[]), Cli::Run(Options::default()));
+        assert_eq!(
+            args(&["--demo", "--automation", "--open-chart"]),
+            Cli::Run(Options {
+                demo: true,
+                open_chart: true
+            })
+        );
+        assert_eq!(args(&["--demo", "--help"]), Cli::Help);
+        assert_eq!(args(&["-V"]), Cli::Version);
+    }
+}

@@ -1,0 +1,3 @@
+fn main() {
+    tp_tray::run();
+}

@@ -1,0 +1,255 @@
+// The mini PMC chart: CTL/ATL/TSB lines, daily TSS bars, today marked, the
+// projection along the planned calendar dashed, range buttons, a hover
+// readout, the form label. The numbers come from the app (`chart_data`,
+// tp-fitness through tp-mcp's data path); nothing is computed here.
+"use strict";
+
+const DAY = 86400;
+const RANGE_KEY = "tp-tray-range";
+const tauri = window.__TAURI__;
+
+const state = {
+  data: null, // ChartData from the app
+  xs: null, // seconds, UTC midnight of each row
+  plot: null,
+  range: localStorage.getItem(RANGE_KEY) || "90",
+};
+// For tests and debugging: the live chart and its data.
+window.tpChart = state;
+
+const $ = (id) => document.getElementById(id);
+
+function fmt(v, signed) {
+  if (v == null || !isFinite(v)) return "–";
+  const r = Math.round(v * 10) / 10;
+  if (r === 0) return "0.0";
+  const s = Math.abs(r).toFixed(1);
+  if (r < 0) return "\u2212" + s;
+  return (signed ? "+" : "") + s;
+}
+
+function isoToSecs(iso) {
+  const [y, m, d] = iso.split("-").map(Number);
+  return Date.UTC(y, m - 1, d) / 1000;
+}
+
+function dateLabel(secs) {
+  return new Date(secs * 1000).toLocaleDateString(undefined, {
+    weekday: "short", day: "numeric", month: "short", year: "numeric", timeZone: "UTC",
+  });
+}
+
+function setMessage(text) {
+  const m = $("message");
+  m.textContent = text || "";
+  m.hidden = !text;
+}
+
+// The header: athlete, form label, today's numbers.
+function showStatus(d) {
+  $("athlete").textContent = d.athlete || "Fitness";
+  $("demo").hidden = !d.demo;
+  const s = d.status;
+  const chip = $("form");
+  if (s) {
+    chip.textContent = s.form;
+    chip.dataset.form = s.form_key;
+    $("ctl").textContent = fmt(s.ctl);
+    $("atl").textContent = fmt(s.atl);
+    $("tsb").textContent = fmt(s.tsb, true);
+    $("ramp").textContent =
+      s.ramp_rate == null ? "" : `ramp ${fmt(s.ramp_rate, true)}/wk${s.ramp ? " · " + s.ramp : ""}`;
+  } else {
+    chip.textContent = "No training yet";
+    chip.dataset.form = "neutral";
+  }
+  $("projection").textContent = d.projection_note || "";
+  $("convention").textContent = d.convention ? "PMC: " + d.convention : "";
+  document.title = (d.athlete ? d.athlete + " — " : "") + "Fitness — tp-mcp";
+}
+
+// The hover readout: the day under the cursor, else today.
+function showReadout(idx) {
+  const d = state.data;
+  if (!d) return;
+  const i = idx == null ? d.today_index : idx;
+  const future = i > d.today_index;
+  const parts = [`<b>${dateLabel(state.xs[i])}</b>${i === d.today_index ? " (today)" : future ? " (projected)" : ""}`];
+  const ctl = future ? d.proj_ctl[i] : d.ctl[i];
+  const atl = future ? d.proj_atl[i] : d.atl[i];
+  const tsb = future ? d.proj_tsb[i] : d.tsb[i];
+  parts.push(`CTL <b>${fmt(ctl)}</b>`, `ATL <b>${fmt(atl)}</b>`, `TSB <b>${fmt(tsb, true)}</b>`);
+  if (future) {
+    if (d.planned_tss[i] != null) parts.push(`planned TSS <b>${Math.round(d.planned_tss[i])}</b>`);
+  } else if (d.tss[i] != null) {
+    parts.push(`TSS <b>${Math.round(d.tss[i])}</b>`);
+  }
+  const el = $("readout");
+  el.innerHTML = parts.join(" · ");
+  el.dataset.index = String(i);
+}
+
+// The visible x range for a range button.
+function rangeBounds(range) {
+  const d = state.data;
+  const xs = state.xs;
+  const last = xs[xs.length - 1];
+  const today = xs[d.today_index];
+  if (range === "all") return [xs[0], last];
+  const days = Number(range);
+  const min = Math.max(xs[0], today - (days - 1) * DAY);
+  // Show the projection too, but never more of it than of the past.
+  const max = Math.min(last, today + Math.max(14, Math.round(days / 3)) * DAY);
+  return [min, Math.max(max, min + DAY)];
+}
+
+function setRange(range) {
+  state.range = range;
+  localStorage.setItem(RANGE_KEY, range);
+  document.querySelectorAll("[data-range]").forEach((b) => {
+    b.setAttribute("aria-pressed", String(b.dataset.range === range));
+  });
+  if (state.plot) {
+    const [min, max] = rangeBounds(range);
+    state.plot.setScale("x", { min, max });
+  }
+}
+
+// Draws "today" and the zero line of TSB.
+function drawMarks(u) {
+  const d = state.data;
+  const ctx = u.ctx;
+  const { left, top, width, height } = u.bbox;
+  ctx.save();
+  const y0 = u.valToPos(0, "y", true);
+  if (y0 > top && y0 < top + height) {
+    ctx.strokeStyle = tpTheme.color("zero");
+    ctx.lineWidth = 1;
+    ctx.beginPath();
+    ctx.moveTo(left, Math.round(y0) + 0.5);
+    ctx.lineTo(left + width, Math.round(y0) + 0.5);
+    ctx.stroke();
+  }
+  const x = Math.round(u.valToPos(state.xs[d.today_index], "x", true)) + 0.5;
+  if (x >= left && x <= left + width) {
+    const px = window.devicePixelRatio || 1;
+    ctx.strokeStyle = tpTheme.color("today");
+    ctx.lineWidth = 1.5 * px;
+    ctx.setLineDash([2 * px, 3 * px]);
+    ctx.beginPath();
+    ctx.moveTo(x, top);
+    ctx.lineTo(x, top + height);
+    ctx.stroke();
+    ctx.setLineDash([]);
+    ctx.fillStyle = tpTheme.color("today");
+    ctx.font = `${600} ${11 * px}px system-ui, sans-serif`;
+    ctx.textAlign = x > left + width - 50 * px ? "right" : "left";
+    ctx.fillText("Today", x + (ctx.textAlign === "left" ? 4 : -4) * px, top + 12 * px);
+  }
+  ctx.restore();
+}
+
+function chartSize() {
+  const el = $("chart");
+  return { width: Math.max(200, el.clientWidth), height: Math.max(150, el.clientHeight) };
+}
+
+function build() {
+  const d = state.data;
+  const c = tpTheme.color;
+  if (state.plot) {
+    state.plot.destroy();
+    state.plot = null;
+  }
+  const bars = uPlot.paths.bars({ size: [0.7, 14], gap: 1 });
+  const line = (label, color, scale, dash) => ({
+    label, stroke: color, width: dash ? 1.6 : 2, scale: scale || "y",
+    dash: dash ? [6, 5] : undefined, points: { show: false }, spanGaps: false,
+  });
+  const axis = {
+    stroke: c("axis"),
+    grid: { stroke: c("grid"), width: 1 },
+    ticks: { stroke: c("grid"), width: 1 },
+  };
+  const opts = {
+    ...chartSize(),
+    tzDate: (ts) => uPlot.tzDate(new Date(ts * 1e3), "Etc/UTC"),
+    legend: { show: false },
+    cursor: { drag: { x: false, y: false }, points: { size: 7 } },
+    scales: {
+      x: { time: true },
+      y: { auto: true },
+      // The bars use the lower third of the plot.
+      tss: { auto: true, range: (u, min, max) => [0, Math.max(max || 0, 60) * 3] },
+    },
+    axes: [
+      { ...axis },
+      { ...axis, scale: "y", size: 44 },
+      { ...axis, scale: "tss", side: 1, size: 40, grid: { show: false },
+        values: (u, vals) => vals.map((v) => (v <= (u.scales.tss.max || 0) / 3 ? v : "")) },
+    ],
+    series: [
+      {},
+      { label: "TSS", scale: "tss", paths: bars, fill: c("tss"), stroke: c("tss"), width: 0, points: { show: false } },
+      { label: "Planned TSS", scale: "tss", paths: bars, fill: c("planned"), stroke: c("ctl"), width: 0, points: { show: false } },
+      line("CTL", c("ctl")),
+      line("ATL", c("atl")),
+      line("TSB", c("tsb")),
+      line("CTL projected", c("ctl"), "y", true),
+      line("ATL projected", c("atl"), "y", true),
+      line("TSB projected", c("tsb"), "y", true),
+    ],
+    hooks: {
+      draw: [drawMarks],
+      setCursor: [(u) => showReadout(u.cursor.idx)],
+    },
+  };
+  const columns = [state.xs, d.tss, d.planned_tss, d.ctl, d.atl, d.tsb, d.proj_ctl, d.proj_atl, d.proj_tsb];
+  state.plot = new uPlot(opts, columns, $("chart"));
+  setRange(state.range);
+  showReadout(null);
+}
+
+async function load(command) {
+  document.body.dataset.state = "loading";
+  try {
+    const d = await tauri.core.invoke(command || "chart_data");
+    state.data = d;
+    state.xs = d.dates.map(isoToSecs);
+    showStatus(d);
+    setMessage(d.status ? "" : "No training in your TrainingPeaks history yet.");
+    build();
+    document.body.dataset.state = "ready";
+  } catch (e) {
+    const errors = window.tpErrors.length ? "\n" + window.tpErrors.join("\n") : "";
+    setMessage("Could not load your training:\n" + e + errors +
+      "\n\nIf your TrainingPeaks login expired, choose “Re-authenticate from browser” in the tray menu.");
+    document.body.dataset.state = "error";
+  }
+}
+
+async function showTray(status) {
+  if (!status) status = await tauri.core.invoke("tray_status");
+  $("status").textContent = status.sync_line;
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  document.querySelectorAll("[data-range]").forEach((b) => {
+    b.addEventListener("click", () => setRange(b.dataset.range));
+  });
+  if (!["42", "90", "182", "365", "all"].includes(state.range)) state.range = "90";
+  setRange(state.range);
+  $("refresh").addEventListener("click", () => load("refresh_chart"));
+  tpTheme.onChange(() => state.data && build());
+  $("chart").addEventListener("mouseleave", () => showReadout(null));
+  // Follow the window's size.
+  let pending = 0;
+  new ResizeObserver(() => {
+    cancelAnimationFrame(pending);
+    pending = requestAnimationFrame(() => state.plot && state.plot.setSize(chartSize()));
+  }).observe($("chart"));
+  tauri.event.listen("chart-updated", () => load());
+  tauri.event.listen("tray-state", (e) => showTray(e.payload));
+  showTray().catch(() => {});
+  load();
+});
