@@ -11,7 +11,8 @@ use std::time::Duration;
 /// the hand-copied cookie in `TP_AUTH_COOKIE` as the fallback.
 pub const REAUTH_HINT: &str = "Log in to app.trainingpeaks.com in your browser, then run \
 `tp-mcp auth import` (it copies your login from the browser into the system keychain, where \
-the server finds it) or call the tp_refresh_auth tool, which does the same. If your browser \
+the server finds it), click \"Re-authenticate from browser\" in the tp-tray menu, or call the \
+tp_refresh_auth tool, which does the same. If your browser \
 cannot be read: copy the value of its Production_tpAuth cookie, set TP_AUTH_COOKIE to it in \
 the MCP server's configuration, and restart the server.";
 
