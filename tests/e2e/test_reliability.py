@@ -153,3 +153,20 @@ async def test_fault_matrix(today, name, admin, expect):
                 assert after.structuredContent["total_found"] == before.structuredContent["total_found"], "cache intact"
     finally:
         fake.close()
+
+
+async def test_huge_ranges_twenty_years(fresh_fake, today):
+    """20 years of workouts (82 windows, most before the athlete's history
+    began) and 20 years of fitness: answered, bounded, nothing lost."""
+    start = today.replace(year=today.year - 20)
+    async with mcp_session(fresh_fake) as s:
+        t0 = time.monotonic()
+        r = await call_ok(s, "tp_get_workouts", {"start_date": start.isoformat(), "limit": 5})
+        assert time.monotonic() - t0 < 120
+        windows = -(-((today - start).days + 1) // 90)
+        assert fresh_fake.stats()["by_endpoint"]["workouts"] == windows
+        every = fresh_fake.workouts(start, today)
+        assert r.structuredContent["total_found"] == sum(1 for w in every if w.get("completed"))
+        f = await call_ok(s, "tp_get_fitness", {"days": 7300})
+        assert f.structuredContent["resolution"] == "weekly"
+        assert f.structuredContent["current"]["ctl"] > 0
