@@ -170,3 +170,27 @@ async def test_huge_ranges_twenty_years(fresh_fake, today):
         f = await call_ok(s, "tp_get_fitness", {"days": 7300})
         assert f.structuredContent["resolution"] == "weekly"
         assert f.structuredContent["current"]["ctl"] > 0
+
+
+async def test_a_brand_new_account_with_no_history(today):
+    """An athlete with no workouts at all: every tool answers plainly (zeros,
+    empty lists), none fails, and the cache copes with empty windows."""
+    fake = Fake(today, ["--new-account"])
+    try:
+        async with mcp_session(fake) as s:
+            f = await call_ok(s, "tp_get_fitness", {"days": 30})
+            assert f.structuredContent["current"]["ctl"] == 0 and f.structuredContent["history_start"] is None
+            assert "No completed training" in text_of(f)
+            w = await call_ok(s, "tp_get_workouts", {})
+            assert w.structuredContent["total_found"] == 0 and "No workouts" in text_of(w)
+            p = await call_ok(s, "tp_get_planned_workouts", {})
+            assert p.structuredContent["total_found"] == 0
+            for tool, args in [("tp_fitness_trend", {}), ("tp_training_load_summary", {}), ("tp_performance_summary", {}),
+                               ("tp_training_zones_distribution", {}), ("tp_get_peaks", {}), ("tp_get_profile", {}),
+                               ("tp_auth_status", {})]:
+                r = await s.call_tool(tool, args)
+                assert not r.isError, f"{tool}: {text_of(r)}"
+            t = await call_ok(s, "tp_fitness_trend", {"projection_days": 14})
+            assert all(d["tss"] == 0 for d in t.structuredContent["projection"]["days"])
+    finally:
+        fake.close()

@@ -51,6 +51,21 @@ impl DemoAthlete {
         athlete
     }
 
+    /// A brand-new account: the demo athlete's profile with no workouts,
+    /// no plan and no records.
+    pub fn new_account(seed: u64, today: NaiveDate) -> DemoAthlete {
+        let mut athlete = DemoAthlete {
+            seed,
+            today,
+            profile: Profile::default(),
+            workouts: Vec::new(),
+            index: HashMap::new(),
+            records: Records::default(),
+        };
+        athlete.reindex();
+        athlete
+    }
+
     /// Restores the invariants after any change to `workouts`: sorted,
     /// indexed, records derived, `personalRecordCount` in step.
     fn reindex(&mut self) {

@@ -23,6 +23,8 @@ pub struct FakeConfig {
     pub token_ttl: Duration,
     /// Delay added to every API request before it is answered.
     pub latency: Duration,
+    /// A brand-new account: the same athlete, with no workouts at all.
+    pub new_account: bool,
 }
 
 impl Default for FakeConfig {
@@ -33,6 +35,7 @@ impl Default for FakeConfig {
             cookie: DEMO_COOKIE.to_string(),
             token_ttl: Duration::from_secs(3600),
             latency: Duration::ZERO,
+            new_account: false,
         }
     }
 }

@@ -36,7 +36,11 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 impl FakeControl {
     /// Generates the athlete for `config` and sets the initial switches.
     pub(crate) fn new(config: &FakeConfig) -> FakeControl {
-        let athlete = DemoAthlete::new(config.seed, config.today);
+        let athlete = if config.new_account {
+            DemoAthlete::new_account(config.seed, config.today)
+        } else {
+            DemoAthlete::new(config.seed, config.today)
+        };
         let mut faults = FaultState::default();
         faults.latency = config.latency;
         FakeControl {

@@ -42,6 +42,9 @@ struct Args {
     /// Lifetime of issued tokens, seconds.
     #[arg(long, default_value_t = 3600)]
     token_ttl_secs: u64,
+    /// Serve a brand-new account: the athlete has no workouts at all.
+    #[arg(long)]
+    new_account: bool,
     /// Last day of history, YYYY-MM-DD (default: the local date).
     #[arg(long, value_parser = parse_today)]
     today: Option<chrono::NaiveDate>,
@@ -76,6 +79,7 @@ async fn main() -> std::io::Result<()> {
         cookie: args.cookie.clone(),
         token_ttl: Duration::from_secs(args.token_ttl_secs),
         latency: Duration::from_millis(args.latency_ms),
+        new_account: args.new_account,
     };
     let server = FakeServer::start_on(config, SocketAddr::new(args.host, args.port)).await?;
     server
