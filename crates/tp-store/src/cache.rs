@@ -1,6 +1,7 @@
 //! Small cached answers: profile, settings, rankings, and per-workout records.
 
 use crate::{Store, StoreError};
+use rusqlite::OptionalExtension;
 use serde_json::Value;
 
 impl Store {
@@ -12,14 +13,7 @@ impl Store {
                 [key],
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )
-            .map(Some)
-            .or_else(|e| {
-                if e == rusqlite::Error::QueryReturnedNoRows {
-                    Ok(None)
-                } else {
-                    Err(e)
-                }
-            })
+            .optional()
         })?;
         Ok(row.and_then(|(raw, at)| serde_json::from_str(&raw).ok().map(|v| (v, at))))
     }
@@ -43,14 +37,7 @@ impl Store {
                 [workout_id],
                 |r| r.get(0),
             )
-            .map(Some)
-            .or_else(|e| {
-                if e == rusqlite::Error::QueryReturnedNoRows {
-                    Ok(None)
-                } else {
-                    Err(e)
-                }
-            })
+            .optional()
         })?;
         Ok(raw.and_then(|r| serde_json::from_str(&r).ok()))
     }

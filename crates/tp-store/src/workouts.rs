@@ -3,6 +3,7 @@
 use crate::coverage::{Dataset, add_span};
 use crate::{Store, StoreError};
 use chrono::NaiveDate;
+use rusqlite::OptionalExtension;
 use serde_json::Value;
 use std::collections::HashSet;
 use tp_model::Workout;
@@ -106,14 +107,7 @@ impl Store {
                 [workout_id],
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )
-            .map(Some)
-            .or_else(|e| {
-                if e == rusqlite::Error::QueryReturnedNoRows {
-                    Ok(None)
-                } else {
-                    Err(e)
-                }
-            })
+            .optional()
         })?;
         Ok(row.and_then(|(raw, at)| parse_workout(&raw).map(|w| (w, at))))
     }
