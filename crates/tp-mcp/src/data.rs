@@ -124,6 +124,22 @@ impl ServerContext {
         Ok(serde_json::from_value(raw).unwrap_or_default())
     }
 
+    /// The athlete's FTP, read from the settings only when one of `workouts`
+    /// has Normalized Power but no IF (so IF must be derived as NP/FTP);
+    /// `None` otherwise or when the settings cannot be read.
+    pub async fn ftp_if_needed<'a>(
+        &self,
+        workouts: impl IntoIterator<Item = &'a Workout>,
+    ) -> Option<f64> {
+        let needed = workouts
+            .into_iter()
+            .any(|w| w.intensity_factor.is_none() && w.normalized_power_actual.is_some());
+        if !needed {
+            return None;
+        }
+        self.settings().await.ok().and_then(|s| s.ftp())
+    }
+
     /// Daily TSS (completed and planned) for the athlete's history up to
     /// `until`, starting at the first day with completed TSS in the last
     /// [`PMC_HISTORY_DAYS`]. Days before that carry no load, and load older

@@ -5,7 +5,6 @@ use crate::answer::ToolError;
 use crate::args::{self, ArgError};
 use crate::context::ServerContext;
 use crate::format;
-use chrono::Days;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use tp_api::PeakSource;
@@ -104,7 +103,7 @@ for 5 s … 90 min (W), peak heart rate over the same durations (bpm), and for r
             .into());
         }
         let end = ctx.today();
-        let start = end.checked_sub_days(Days::new(days - 1)).unwrap_or(end);
+        let (start, _) = args::last_days(end, days);
         let mut peaks = Vec::new();
         let mut source = PeakSource::RankingEndpoint;
         for t in &types {

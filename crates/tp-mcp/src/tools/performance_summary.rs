@@ -5,7 +5,6 @@ use crate::answer::ToolError;
 use crate::args;
 use crate::context::ServerContext;
 use crate::format;
-use chrono::Days;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use tp_fitness::PerformanceSummary as Summary;
@@ -58,16 +57,9 @@ distribution, personal records count, and the best values with the workouts they
         };
         let days = args::days("days", a.days.unwrap_or(90), args::MAX_RANGE_DAYS)?;
         let end = ctx.today();
-        let start = end.checked_sub_days(Days::new(days - 1)).unwrap_or(end);
+        let (start, _) = args::last_days(end, days);
         let workouts = ctx.workouts(start, end).await?;
-        let needs_ftp = workouts
-            .iter()
-            .any(|w| w.intensity_factor.is_none() && w.normalized_power_actual.is_some());
-        let ftp = if needs_ftp {
-            ctx.settings().await.ok().and_then(|s| s.ftp())
-        } else {
-            None
-        };
+        let ftp = ctx.ftp_if_needed(&workouts).await;
         let summary = tp_fitness::performance_summary(&workouts, &sports, start, end, ftp);
         let sport = if sports.is_empty() {
             "all".to_string()

@@ -42,11 +42,7 @@ in %), and the personal records it set.";
         a: WorkoutIdArgs,
     ) -> Result<(AnalysisOutput, String), ToolError> {
         let w = fetch(ctx, a.id()?).await?;
-        let ftp = if w.intensity_factor.is_none() && w.normalized_power_actual.is_some() {
-            ctx.settings().await.ok().and_then(|s| s.ftp())
-        } else {
-            None
-        };
+        let ftp = ctx.ftp_if_needed(std::iter::once(&w)).await;
         let records = if w.personal_record_count.unwrap_or(0) > 0 {
             ctx.workout_records(w.workout_id)
                 .await

@@ -61,14 +61,7 @@ or base. Says which classification method was used.";
             days,
         )?;
         let workouts = ctx.workouts(start, end).await?;
-        let needs_ftp = workouts
-            .iter()
-            .any(|w| w.intensity_factor.is_none() && w.normalized_power_actual.is_some());
-        let ftp = if needs_ftp {
-            ctx.settings().await.ok().and_then(|s| s.ftp())
-        } else {
-            None
-        };
+        let ftp = ctx.ftp_if_needed(&workouts).await;
         let distribution = tp_fitness::if_distribution(workouts.iter(), ftp);
         let out = ZonesOutput {
             start_date: start.to_string(),
