@@ -112,10 +112,12 @@ fn init_logging() {
     use tracing_subscriber::EnvFilter;
     let filter =
         EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("warn,tp_tray=info"));
+    // The sidecar's writer and panic report: stderr, live secrets cut out.
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr)
+        .with_writer(tp_mcp::logging::RedactingStderr)
         .try_init();
+    tp_mcp::logging::install_panic_hook("tp-tray");
 }
 
 fn setup(app: &AppHandle, options: Options) {

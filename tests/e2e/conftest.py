@@ -6,6 +6,10 @@ process serving the deterministic demo athlete on a loopback port.
 
 Expected values are computed here, independently, from the fake's raw API
 (the same HTTP answers TrainingPeaks would give), never copied from tp-mcp.
+
+The whole suite is leak-audited (tests/leak_audit.py): `TP_MCP` is a shim
+that keeps copies of everything tp-mcp writes, and at the end every byte is
+searched for the suite's cookies and for every token the fakes issued.
 """
 
 from __future__ import annotations
@@ -25,10 +29,18 @@ from mcp import ClientSession, StdioServerParameters
 from mcp.client.stdio import stdio_client
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "tests"))
+from leak_audit import LeakAudit, audit_hooks  # noqa: E402
+
 BIN = pathlib.Path(os.environ.get("TP_BIN_DIR", ROOT / "target" / "debug"))
-TP_MCP = BIN / "tp-mcp"
 TP_FAKE = BIN / "tp-fake"
 COOKIE = "e2e-cookie-Production_tpAuth-0123456789"
+
+AUDIT = LeakAudit("e2e", ROOT)
+AUDIT.install_tempdir_hook()
+AUDIT.register_secret(COOKIE, "the suite's session cookie")
+TP_MCP = AUDIT.shim(BIN / "tp-mcp")
+pytest_sessionfinish, pytest_terminal_summary = audit_hooks(AUDIT)
 
 
 class Fake:
@@ -50,17 +62,24 @@ class Fake:
         self.url = line.split("listening on", 1)[1].split()[0].strip()
         self.http = httpx.Client(base_url=self.url, timeout=30)
         self._token: str | None = None
+        self._audit = AUDIT.watch_fake(self.issued_tokens)
 
     def close(self):
+        AUDIT.unwatch_fake(self._audit)
         self.http.close()
         self.proc.terminate()
         self.proc.wait(timeout=10)
 
     # -- admin -------------------------------------------------------------
     def admin(self, path: str, body: dict | None = None):
+        if path == "accept_cookie":
+            AUDIT.register_secret(body["cookie"], "a cookie the fake accepts")
         r = self.http.post(f"/_fake/{path}", json=body or {})
         r.raise_for_status()
         return r.json() if r.content else None
+
+    def issued_tokens(self) -> list[str]:
+        return self.http.get("/_fake/tokens").json()
 
     def stats(self) -> dict:
         return self.http.get("/_fake/stats").json()
@@ -121,7 +140,8 @@ def fresh_fake(today):
 
 
 def server_env(fake: Fake | None, **extra: str) -> dict[str, str]:
-    env = {"PATH": os.environ.get("PATH", ""), "RUST_LOG": os.environ.get("RUST_LOG", "info")}
+    # Debug-level logs: the leak audit reads everything the suite logged.
+    env = {"PATH": os.environ.get("PATH", ""), "RUST_LOG": os.environ.get("RUST_LOG", "debug")}
     if fake is not None:
         env.update(
             TP_API_BASE_URL=fake.url,

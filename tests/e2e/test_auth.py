@@ -28,7 +28,7 @@ import pytest
 from mcp import ClientSession, StdioServerParameters
 from mcp.client.stdio import stdio_client
 
-from conftest import TP_MCP, call_ok, text_of
+from conftest import AUDIT, TP_MCP, call_ok, text_of
 
 pytestmark = pytest.mark.anyio
 
@@ -50,14 +50,17 @@ def dbus_env() -> dict[str, str]:
 
 
 def bare_env(**extra: str) -> dict[str, str]:
-    """PATH and the D-Bus session, nothing else (no HOME, no TP_AUTH_COOKIE)."""
-    env = {"PATH": os.environ.get("PATH", "")}
+    """PATH and the D-Bus session, nothing else (no HOME, no TP_AUTH_COOKIE);
+    debug-level logs, for the leak audit to search."""
+    env = {"PATH": os.environ.get("PATH", ""), "RUST_LOG": "debug"}
     env.update(dbus_env())
     env.update(extra)
     return env
 
 
 def auth(*args: str, env: dict[str, str], stdin: str | None = None) -> subprocess.CompletedProcess:
+    if stdin:
+        AUDIT.register_secret(stdin.strip().removeprefix("Production_tpAuth="), "a cookie given to `auth set`")
     return subprocess.run(
         [str(TP_MCP), "auth", *args],
         env=env,
@@ -208,7 +211,9 @@ async def session_with(env: dict[str, str]):
 
 
 def new_cookie(tag: str) -> str:
-    return f"{tag}-{secrets.token_hex(12)}"
+    value = f"{tag}-{secrets.token_hex(12)}"
+    AUDIT.register_secret(value, f"the {tag} browser login cookie")
+    return value
 
 
 # -- the tests --------------------------------------------------------------

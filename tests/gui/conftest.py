@@ -12,6 +12,10 @@ Expected numbers come from the `tp-mcp` sidecar binary (`tp-mcp --demo call
 tp_get_fitness … --json`): the tray must show exactly what Claude is told.
 
 Screenshots land in target/gui-test/ for people to look at.
+
+The suite is leak-audited (tests/leak_audit.py): the tray's logs, what the
+tp-mcp sidecar wrote, and the cache and Claude Desktop config the tray
+wrote are searched for the suite's cookies and the fakes' tokens.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 import urllib.error
@@ -33,10 +38,17 @@ import urllib.request
 import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "tests"))
+from leak_audit import LeakAudit, audit_hooks  # noqa: E402
+
 BIN = pathlib.Path(os.environ.get("TP_BIN_DIR", ROOT / "target" / "debug"))
 TP_TRAY = BIN / "tp-tray"
-TP_MCP = BIN / "tp-mcp"
 TP_FAKE = BIN / "tp-fake"
+
+AUDIT = LeakAudit("gui", ROOT)
+AUDIT.install_tempdir_hook()
+TP_MCP = AUDIT.shim(BIN / "tp-mcp")
+pytest_sessionfinish, pytest_terminal_summary = audit_hooks(AUDIT, suite_size=5)
 ARTIFACTS = pathlib.Path(os.environ.get("TP_GUI_ARTIFACTS", ROOT / "target" / "gui-test"))
 TODAY = "2026-11-24"
 
@@ -201,6 +213,7 @@ class TrayApp:
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         self.log_path = ARTIFACTS / f"{name}.log"
         self.log = open(self.log_path, "w")
+        AUDIT.watch_file(self.log_path)
         self.proc = subprocess.Popen([str(TP_TRAY), *args], env=env, stdout=self.log,
                                      stderr=subprocess.STDOUT)
 
@@ -244,18 +257,25 @@ def sidecar_fitness() -> dict:
 class Fake:
     """A tp-fake process (the fake TrainingPeaks) on a loopback port."""
 
-    def __init__(self, cookie: str):
+    def __init__(self, cookie: str, extra_args: list[str] | None = None):
         self.cookie = cookie
+        AUDIT.register_secret(cookie, "the GUI suite's session cookie")
         self.proc = subprocess.Popen(
-            [str(TP_FAKE), "--port", "0", "--cookie", cookie, "--today", TODAY],
+            [str(TP_FAKE), "--port", "0", "--cookie", cookie, "--today", TODAY, *(extra_args or [])],
             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
         )
         line = self.proc.stdout.readline()
         if "listening on" not in line:
             raise RuntimeError(f"tp-fake did not start: {line!r}")
         self.url = line.split("listening on", 1)[1].split()[0].strip()
+        self._audit = AUDIT.watch_fake(self.issued_tokens)
+
+    def issued_tokens(self) -> list[str]:
+        with urllib.request.urlopen(f"{self.url}/_fake/tokens", timeout=10) as r:
+            return json.loads(r.read())
 
     def close(self):
+        AUDIT.unwatch_fake(self._audit)
         self.proc.terminate()
         self.proc.wait(timeout=10)
 
@@ -331,6 +351,7 @@ class WebDriver:
         self.port, native = free_port(), free_port()
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         self.log = open(ARTIFACTS / "tauri-driver.log", "w")
+        AUDIT.watch_file(ARTIFACTS / "tauri-driver.log")
         self.proc = subprocess.Popen(
             [driver, "--port", str(self.port), "--native-port", str(native),
              "--native-driver", shutil.which("WebKitWebDriver") or "/usr/bin/WebKitWebDriver"],

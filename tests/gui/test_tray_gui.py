@@ -3,14 +3,24 @@ WebKit window. See conftest.py for the harness."""
 
 from __future__ import annotations
 
+import asyncio
 import json
+import os
+import pathlib
+import sqlite3
+import subprocess
+import threading
 import time
 
 import pytest
 
 from conftest import (
+    ARTIFACTS,
+    AUDIT,
+    TODAY,
     TP_MCP,
     Display,
+    Fake,
     Pixels,
     Tray,
     TrayApp,
@@ -161,6 +171,7 @@ def test_expired_login_turns_the_icon_red_and_notifies(display, home, fake):
     to do, and re-authenticating with no browser login says why it failed."""
     tray = Tray(display)
     env = base_env(display, home)
+    AUDIT.register_secret("an-expired-cookie", "the refused cookie")
     env.update(TP_API_BASE_URL=fake.url, TP_AUTH_COOKIE="an-expired-cookie",
                TP_MCP_DATA_DIR=str(home / "data"))
     app = TrayApp(env, [], "expired")
@@ -329,3 +340,107 @@ def test_a_bad_setting_is_shown_not_fatal(display, home):
         assert app.alive(), app.text()
     finally:
         app.stop()
+
+
+
+class Sidecar(threading.Thread):
+    """A tp-mcp MCP server (the official Python MCP client over stdio) asking
+    Claude-like questions in a loop until `stop` is set (at least 6)."""
+
+    QUESTIONS = [("tp_get_fitness", {"days": 42}),
+                 ("tp_get_workouts", {"start_date": "2025-10-01", "limit": 500}),
+                 ("tp_training_load_summary", {"days": 90})]
+
+    def __init__(self, env: dict, log: pathlib.Path, stop: threading.Event):
+        super().__init__(daemon=True)
+        self.env = {**env, "PATH": os.environ.get("PATH", "")}
+        self.log, self.stop = log, stop
+        self.answers: list[dict] = []
+        self.failure: str | None = None
+
+    def run(self):
+        try:
+            asyncio.run(self.session())
+        except Exception as e:  # noqa: BLE001 - reported by the test
+            self.failure = f"{type(e).__name__}: {e}"
+
+    async def session(self):
+        from mcp import ClientSession, StdioServerParameters
+        from mcp.client.stdio import stdio_client
+
+        params = StdioServerParameters(command=str(TP_MCP), args=[], env=self.env)
+        with open(self.log, "w") as errlog:
+            async with stdio_client(params, errlog=errlog) as (read, write):
+                async with ClientSession(read, write) as session:
+                    await session.initialize()
+                    n = 0
+                    while n < 6 or not self.stop.is_set():
+                        tool, args = self.QUESTIONS[n % len(self.QUESTIONS)]
+                        r = await session.call_tool(tool, args)
+                        text = "\n".join(c.text for c in r.content if c.type == "text")
+                        if r.isError:
+                            raise AssertionError(f"{tool}: {text}")
+                        self.answers.append({"tool": tool, **(r.structuredContent or {}), "text": text})
+                        n += 1
+
+
+def test_the_tray_and_two_sidecars_share_one_cache(display, home):
+    """The tray (its chart's Refresh, invoked over WebDriver) and two tp-mcp
+    MCP servers work on one history cache at once, from an empty start,
+    against a slow fake TrainingPeaks, with every question re-checking the
+    recent days (TP_MCP_STALE_SECS=0), so all three write. No deadlock, no
+    "database is locked" anywhere, every answer complete, the same numbers
+    in the tray as in Claude's answers and as without any cache, and the
+    database intact."""
+    fake = Fake("gui-shared-cache-cookie-0123456789", ["--latency-ms", "20"])
+    data = home / "data"
+    shared = dict(TP_API_BASE_URL=fake.url, TP_AUTH_COOKIE=fake.cookie, TP_MCP_DATA_DIR=str(data),
+                  TP_MCP_STALE_SECS="0", TP_MCP_TODAY=TODAY, RUST_LOG="info")
+    stop = threading.Event()
+    sidecars = [Sidecar(shared, home / f"sidecar-{i}.log", stop) for i in range(2)]
+    for s in sidecars:
+        s.start()
+    wd = None
+    try:
+        wd = WebDriver({**base_env(display, home), **shared}, ["--open-chart"])
+        refreshed = [wd.js_async("""
+            const done = arguments[arguments.length - 1];
+            window.__TAURI__.core.invoke('refresh_chart')
+              .then(d => done({days: d.dates.length, status: d.status}))
+              .catch(e => done({error: String(e)}));""") for _ in range(6)]
+        stop.set()
+        for s in sidecars:
+            s.join(timeout=300)
+            assert not s.is_alive(), "a sidecar hung"
+        uncached = json.loads(subprocess.run(
+            [str(TP_MCP), "--no-cache", "call", "tp_get_fitness", '{"days": 42}', "--json"],
+            env={**shared, "PATH": os.environ.get("PATH", "")}, capture_output=True, text=True,
+            timeout=120, check=True).stdout)
+    finally:
+        stop.set()
+        if wd is not None:
+            wd.quit()
+        fake.close()
+    tray_log = (ARTIFACTS / "tauri-driver.log").read_text(errors="replace")
+
+    errors = [r["error"] for r in refreshed if "error" in r]
+    assert not errors, errors
+    assert all(r["days"] > 1500 for r in refreshed), [r["days"] for r in refreshed]
+    for s in sidecars:
+        assert s.failure is None, s.failure
+        assert len(s.answers) >= 6, f"a sidecar answered only {len(s.answers)} questions"
+    everything = tray_log + "".join(s.log.read_text(errors="replace") for s in sidecars) + \
+        "".join(a["text"] for s in sidecars for a in s.answers)
+    assert "locked" not in everything.lower()
+    assert "cannot load training data" not in tray_log
+    assert tray_log.count("training data loaded") >= 6, tray_log[-2000:]
+
+    # One truth: the tray's numbers are the sidecars' numbers, and both are
+    # what TrainingPeaks' data gives without any cache.
+    fits = [a for s in sidecars for a in s.answers if a["tool"] == "tp_get_fitness"]
+    assert all(f["current"] == uncached["current"] for f in fits)
+    for key in ("ctl", "atl", "tsb"):
+        assert refreshed[-1]["status"][key] == pytest.approx(uncached["current"][key], abs=1e-9), key
+    with sqlite3.connect(next(data.glob("athlete-*.sqlite3"))) as db:
+        assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        assert db.execute("SELECT count(*) FROM workouts").fetchone()[0] > 100

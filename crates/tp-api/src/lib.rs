@@ -26,6 +26,8 @@ pub mod client;
 pub mod config;
 pub mod endpoints;
 pub mod error;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod secret;
 pub mod throttle;
 pub mod token;

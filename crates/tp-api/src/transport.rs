@@ -256,7 +256,7 @@ impl TpClient {
 
 /// Reads the token from `{"success": true, "token": {"access_token", "expires_in"}}`,
 /// or a body whose `token` is the bare string, or a top-level `access_token`.
-fn parse_token(body: &[u8]) -> Result<IssuedToken, ApiError> {
+pub(crate) fn parse_token(body: &[u8]) -> Result<IssuedToken, ApiError> {
     let malformed = |detail: &str| ApiError::Malformed {
         endpoint: "the token exchange".into(),
         detail: detail.into(),
@@ -276,8 +276,11 @@ fn parse_token(body: &[u8]) -> Result<IssuedToken, ApiError> {
             obj.get("expires_in").and_then(tp_model::lenient::number),
         ),
     };
+    // Blank counts as missing: a token is trimmed when wrapped in a Secret,
+    // and "Bearer " with nothing after it must never be sent (a fuzzer
+    // found `" "` read as an empty token).
     let token = token
-        .filter(|t| !t.is_empty())
+        .filter(|t| !t.trim().is_empty())
         .ok_or_else(|| malformed("no access_token in the answer"))?;
     let expires_in = expires_in.filter(|s| *s > 0.0).unwrap_or(3600.0);
     Ok(IssuedToken {
@@ -312,6 +315,19 @@ fn describe_transport_error(e: &reqwest::Error) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_blank_token_is_no_token() {
+        // Found by the cargo-fuzz target api_json: `" "` was read as a token
+        // that became empty once trimmed.
+        for body in [&br#"" ""#[..], br#"{"token":{"access_token":"  \n"}}"#] {
+            assert!(
+                matches!(parse_token(body), Err(ApiError::Malformed { .. })),
+                "{}",
+                String::from_utf8_lossy(body)
+            );
+        }
+    }
 
     #[test]
     fn token_shapes() {

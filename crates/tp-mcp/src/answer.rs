@@ -5,6 +5,7 @@ use crate::args::ArgError;
 use rmcp::model::{CallToolResult, ContentBlock};
 use serde::Serialize;
 use tp_api::ApiError;
+use tp_api::secret::redact_live_secrets;
 
 /// A successful answer: compact text for people and models, and the same
 /// facts as `structuredContent` matching the tool's `outputSchema`.
@@ -24,10 +25,30 @@ impl ToolAnswer {
         ToolAnswer { text, structured }
     }
 
+    /// The MCP result, with any live secret cut out (a last line of
+    /// defence: no answer is built from one).
     pub fn into_result(self) -> CallToolResult {
-        let mut result = CallToolResult::success(vec![ContentBlock::text(self.text)]);
-        result.structured_content = Some(self.structured);
+        let text = redact_live_secrets(&self.text).into_owned();
+        let mut result = CallToolResult::success(vec![ContentBlock::text(text)]);
+        let mut structured = self.structured;
+        redact_strings(&mut structured);
+        result.structured_content = Some(structured);
         result
+    }
+}
+
+/// Cuts live secrets out of every string in a JSON value.
+fn redact_strings(value: &mut serde_json::Value) {
+    use serde_json::Value;
+    match value {
+        Value::String(s) => {
+            if let std::borrow::Cow::Owned(clean) = redact_live_secrets(s) {
+                *s = clean;
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(redact_strings),
+        Value::Object(map) => map.values_mut().for_each(redact_strings),
+        _ => {}
     }
 }
 
@@ -69,7 +90,41 @@ impl ToolError {
         }
     }
 
+    /// The MCP error result (`isError`), with any live secret cut out.
     pub fn into_result(self) -> CallToolResult {
-        CallToolResult::error(vec![ContentBlock::text(self.message())])
+        let text = redact_live_secrets(&self.message()).into_owned();
+        CallToolResult::error(vec![ContentBlock::text(text)])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+    use tp_api::Secret;
+
+    #[test]
+    fn answers_and_errors_never_carry_a_live_secret() {
+        let token = Secret::new("tpf_answer_redaction_test_token");
+        let t = token.expose();
+        let answer = ToolAnswer {
+            text: format!("title: {t}"),
+            structured: json!({"workouts": [{"title": format!("x {t}"), "tss": 50}]}),
+        };
+        let result = answer.into_result();
+        let shown = serde_json::to_string(&result).unwrap();
+        assert!(!shown.contains(t), "{shown}");
+        assert!(shown.contains("title: [redacted]") && shown.contains("x [redacted]"));
+        assert!(
+            shown.contains("\"tss\":50"),
+            "other values untouched: {shown}"
+        );
+
+        let error = ToolError::NotFound(format!("no workout for {t}")).into_result();
+        let shown = serde_json::to_string(&error).unwrap();
+        assert!(
+            !shown.contains(t) && shown.contains("no workout for [redacted]"),
+            "{shown}"
+        );
     }
 }

@@ -29,8 +29,17 @@ pub struct CallOutput {
     pub is_error: bool,
 }
 
-/// Calls `name` with `args_json` (a JSON object, or empty for none).
+/// Calls `name` with `args_json` (a JSON object, or empty for none). Like
+/// an MCP answer, the text has any live secret cut out.
 pub async fn call(ctx: &ServerContext, name: &str, args_json: &str, json: bool) -> CallOutput {
+    let out = call_tool(ctx, name, args_json, json).await;
+    CallOutput {
+        text: tp_api::secret::redact_live_secrets(&out.text).into_owned(),
+        ..out
+    }
+}
+
+async fn call_tool(ctx: &ServerContext, name: &str, args_json: &str, json: bool) -> CallOutput {
     let args = if args_json.trim().is_empty() {
         None
     } else {

@@ -39,6 +39,9 @@ pub struct ServerContext {
     cache: CacheMode,
     /// Opened on first need (it depends on the athlete id).
     history: Arc<OnceCell<Option<Arc<History>>>>,
+    /// Whether `tp_refresh_auth` may look in the user's browsers (off in
+    /// the fuzzers, which must not read anyone's cookie stores).
+    browser_import: bool,
     /// Keeps the demo fake running for as long as the server lives.
     _demo: Option<Arc<tp_fake::FakeServer>>,
 }
@@ -135,7 +138,24 @@ impl ServerContext {
             today_override,
             cache,
             history: Arc::new(OnceCell::new()),
+            browser_import: true,
             _demo: demo,
+        }
+    }
+
+    /// `tp_refresh_auth` will not look in the browsers (it reports that none
+    /// was found), so nothing reads the cookie stores or writes the keychain.
+    pub fn without_browser_import(mut self) -> ServerContext {
+        self.browser_import = false;
+        self
+    }
+
+    /// The browsers `tp_refresh_auth` may import a login from.
+    pub fn browser_sources(&self) -> Vec<tp_auth::BrowserSource> {
+        if self.browser_import {
+            tp_auth::default_sources()
+        } else {
+            Vec::new()
         }
     }
 

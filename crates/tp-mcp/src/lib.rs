@@ -17,6 +17,7 @@
 //! - [`views`] — structured views of workouts shared by several tools.
 //! - [`format`] — units, tables, quoted user text.
 //! - [`progress`] — MCP progress notifications for long fetches.
+//! - [`logging`] — stderr logs and panic reports, live secrets cut out.
 //! - [`cli`] — `tp-mcp tools` and `tp-mcp call`, on the same code path.
 //!
 //! Invariants: stdout carries only MCP protocol (logs go to stderr); the
@@ -30,6 +31,9 @@ pub mod context;
 pub mod cookie;
 pub mod data;
 pub mod format;
+#[doc(hidden)]
+pub mod fuzzing;
+pub mod logging;
 pub mod progress;
 pub mod server;
 pub mod tools;

@@ -55,7 +55,7 @@ enum Command {
 
 fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
-    init_logging();
+    tp_mcp::logging::init();
     if let Some(Command::Tools { json }) = &cli.command {
         print!("{}", cli::print_tools(*json));
         return Ok(());
@@ -121,27 +121,4 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Some(Command::Tools { .. }) => unreachable!("handled before the runtime starts"),
         Some(Command::Auth { .. }) => unreachable!("handled before the context is built"),
     }
-}
-
-/// Logs go to stderr only: stdout belongs to the MCP protocol.
-///
-/// `RUST_LOG` takes `level` or `target=level,...` (e.g. `info`,
-/// `tp_api=debug,warn`); the simple `Targets` filter keeps the regex engine
-/// out of the binary (a lighter process).
-fn init_logging() {
-    use tracing_subscriber::prelude::*;
-    let filter = std::env::var("RUST_LOG")
-        .ok()
-        .and_then(|v| v.parse::<tracing_subscriber::filter::Targets>().ok())
-        .unwrap_or_else(|| {
-            tracing_subscriber::filter::Targets::new().with_default(tracing::Level::WARN)
-        });
-    tracing_subscriber::registry()
-        .with(
-            tracing_subscriber::fmt::layer()
-                .with_writer(std::io::stderr)
-                .with_ansi(false),
-        )
-        .with(filter)
-        .init();
 }

@@ -1,14 +1,12 @@
-//! Property-based fuzzing of tool-argument parsing: any JSON object sent to
-//! any tool yields an answer or an `isError` result naming an argument —
-//! never a panic. The context has no cookie, so nothing leaves the machine:
-//! arguments that pass validation end in a clear "no cookie" error.
+//! Property-based fuzzing of tool-argument parsing, on every `cargo test`:
+//! any JSON object sent to any tool yields an answer or an `isError` result
+//! naming an argument — never a panic. The checks are `tp_mcp::fuzzing`'s,
+//! the same ones the coverage-guided cargo-fuzz target (`fuzz/`) runs;
+//! proptest adds arguments built from the tools' own argument names.
 
 use proptest::prelude::*;
 use serde_json::{Map, Value, json};
-use tp_api::{ClientConfig, TpClient};
-use tp_mcp::context::CacheMode;
-use tp_mcp::cookie::CookieOrigin;
-use tp_mcp::{ServerContext, ToolError, tools};
+use tp_mcp::fuzzing::{check_tool_call, offline_context};
 
 fn arg_value() -> impl Strategy<Value = Value> {
     prop_oneof![
@@ -50,25 +48,12 @@ fn args() -> impl Strategy<Value = Map<String, Value>> {
         .prop_map(|kv| kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect())
 }
 
-fn context() -> ServerContext {
-    let config = ClientConfig::default().with_base_url("http://127.0.0.1:9");
-    let client = TpClient::new(config, None).unwrap();
-    ServerContext::with_client(client, CookieOrigin::Missing, None, CacheMode::Disabled)
-}
-
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(256))]
 
     #[test]
     fn any_arguments_to_any_tool_give_an_answer_or_a_clear_error(tool in 0usize..14, args in args()) {
         let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-        let ctx = context();
-        let name = tools::definitions()[tool].name.to_string();
-        let outcome = rt.block_on(tools::call(&ctx, &name, Some(args)));
-        match outcome.expect("every listed tool is callable") {
-            Ok(answer) => prop_assert!(!answer.text.is_empty()),
-            Err(ToolError::Argument(e)) => prop_assert!(!e.argument.is_empty() && !e.message.is_empty()),
-            Err(e) => prop_assert!(e.message().contains("cookie") || e.message().contains("TrainingPeaks"), "{}", e.message()),
-        }
+        check_tool_call(&rt, &offline_context(), tool, args);
     }
 }

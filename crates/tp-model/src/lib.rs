@@ -17,6 +17,8 @@
 //! computes, all over these types.
 
 pub mod fitness;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod lenient;
 pub mod pr_types;
 pub mod profile;

@@ -1,12 +1,12 @@
-//! Property-based fuzzing of every JSON model parser: any JSON value, of
-//! any shape, parses or is refused — never a panic, never a NaN.
-//! (cargo-fuzz needs a nightly toolchain, which this project's machines do
-//! not have; proptest runs on stable, in every `cargo test`.)
+//! Property-based fuzzing of every JSON model parser, on every `cargo test`:
+//! any JSON value, of any shape, parses or is refused — never a panic, never
+//! a NaN. The checks are `tp_model::fuzzing`'s, the same ones the
+//! coverage-guided cargo-fuzz target (`fuzz/`) runs; proptest adds inputs
+//! built from TrainingPeaks' own field names, which a byte fuzzer finds late.
 
 use proptest::prelude::*;
 use serde_json::{Map, Value, json};
-use tp_model::lenient::SkipBad;
-use tp_model::{AthleteSettings, FitnessDay, UserEnvelope, Workout, WorkoutRecords};
+use tp_model::fuzzing::{check_every_parser, check_every_parser_on_bytes};
 
 /// Arbitrary JSON, biased towards the field names TrainingPeaks uses so that
 /// the lenient field readers are exercised, not just skipped.
@@ -59,40 +59,21 @@ fn json_value() -> impl Strategy<Value = Value> {
     })
 }
 
-fn finite(f: Option<f64>) -> bool {
-    f.is_none_or(f64::is_finite)
-}
-
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(512))]
+    #![proptest_config(ProptestConfig::with_cases(768))]
 
     #[test]
-    fn workouts_never_panic_and_numbers_stay_finite(v in json_value()) {
-        if let Some(w) = Workout::from_json(v.clone()) {
-            prop_assert!(finite(w.tss_actual) && finite(w.total_time) && finite(w.intensity_factor));
-        }
-        let _ = serde_json::from_value::<SkipBad<Workout>>(v);
+    fn every_parser_on_any_json_value(v in json_value()) {
+        check_every_parser(&v);
     }
 
     #[test]
-    fn other_models_never_panic(v in json_value()) {
-        if let Ok(d) = serde_json::from_value::<FitnessDay>(v.clone()) {
-            prop_assert!(finite(d.ctl) && finite(d.tss_actual));
-        }
-        let _ = serde_json::from_value::<SkipBad<FitnessDay>>(v.clone());
-        let _ = serde_json::from_value::<WorkoutRecords>(v.clone());
-        if let Ok(u) = serde_json::from_value::<UserEnvelope>(v.clone()) {
-            let _ = u.user.map(|u| (u.athlete_id(), u.display_name()));
-        }
-        if let Ok(s) = serde_json::from_value::<AthleteSettings>(v) {
-            prop_assert!(finite(s.ftp()));
-        }
+    fn every_parser_on_raw_bytes(bytes in prop::collection::vec(any::<u8>(), 0..256)) {
+        check_every_parser_on_bytes(&bytes);
     }
 
     #[test]
-    fn raw_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..256)) {
-        let _ = serde_json::from_slice::<Workout>(&bytes);
-        let _ = serde_json::from_slice::<SkipBad<FitnessDay>>(&bytes);
-        let _ = serde_json::from_slice::<UserEnvelope>(&bytes);
+    fn every_parser_on_serialized_json(v in json_value()) {
+        check_every_parser_on_bytes(&serde_json::to_vec(&v).unwrap());
     }
 }

@@ -108,7 +108,7 @@ fn check_known_arguments(tool: &Tool, args: &JsonObject) -> Result<(), ArgError>
             known.join(", ")
         };
         return Err(ArgError::new(
-            unknown.clone(),
+            argument_label(unknown),
             format!(
                 "{} does not take this argument; it takes: {takes}",
                 tool.name
@@ -116,6 +116,22 @@ fn check_known_arguments(tool: &Tool, args: &JsonObject) -> Result<(), ArgError>
         ));
     }
     Ok(())
+}
+
+/// An argument name as sent, made printable for an error message: plain
+/// names as they are; an empty, odd or very long one quoted and escaped (a
+/// fuzzer found `{"": …}` answered with "Invalid argument ``").
+fn argument_label(name: &str) -> String {
+    const MAX: usize = 64;
+    let plain = |c: char| c.is_alphanumeric() || "_-.".contains(c);
+    if !name.is_empty() && name.chars().count() <= MAX && name.chars().all(plain) {
+        return name.to_string();
+    }
+    let mut shown: String = name.chars().take(MAX).collect();
+    if shown.len() < name.len() {
+        shown.push('…');
+    }
+    format!("{shown:?}")
 }
 
 async fn call_typed<T: TpTool>(
@@ -186,3 +202,17 @@ tool_set!(
     performance_summary::PerformanceSummary,
     zones_distribution::TrainingZonesDistribution,
 );
+
+#[cfg(test)]
+mod tests {
+    use super::argument_label;
+
+    #[test]
+    fn argument_names_in_errors_are_always_visible_and_printable() {
+        assert_eq!(argument_label("start_date"), "start_date");
+        assert_eq!(argument_label(""), "\"\"");
+        assert_eq!(argument_label("a\nb`c"), "\"a\\nb`c\"");
+        let long = "x".repeat(100);
+        assert_eq!(argument_label(&long), format!("\"{}…\"", "x".repeat(64)));
+    }
+}

@@ -28,7 +28,7 @@ in their browser or when tools keep reporting authentication errors. Reports the
         ctx: &ServerContext,
         _args: NoArgs,
     ) -> Result<(AuthStatusOutput, String), ToolError> {
-        refresh(ctx, tp_auth::default_sources(), &Keychain::shared()).await
+        refresh(ctx, ctx.browser_sources(), &Keychain::shared()).await
     }
 }
 
