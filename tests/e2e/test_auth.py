@@ -234,7 +234,7 @@ async def test_chromium_login_imported_then_an_empty_environment_server_is_authe
 
     # The sidecar's situation: nothing but PATH, the D-Bus session and the API.
     env = bare_env(TP_API_BASE_URL=fresh_fake.url)
-    assert set(env) <= {"PATH", "TP_API_BASE_URL", *DBUS_VARS}
+    assert set(env) <= {"PATH", "RUST_LOG", "TP_API_BASE_URL", *DBUS_VARS}
     async with session_with(env) as s:
         status = await call_ok(s, "tp_auth_status")
         sc = status.structuredContent
@@ -263,9 +263,10 @@ async def test_auth_set_reads_stdin_and_every_process_sees_it(fresh_fake):
     assert bad.returncode == 1 and "refused" in bad.stderr
     assert keychain_value() == fresh_fake.cookie
 
-    # Never from the command line.
-    argv = auth("set", fresh_fake.cookie, env=env)
-    assert argv.returncode != 0
+    # Never from the command line, and never echoed back from there.
+    argv = auth("set", f"Production_tpAuth={fresh_fake.cookie}", "--no-check", env=env)
+    assert argv.returncode == 2 and "not taken from the command line" in argv.stderr
+    assert fresh_fake.cookie not in argv.stdout + argv.stderr
 
     cleared = auth("clear", env=env)
     assert cleared.returncode == 0 and "Removed" in cleared.stdout

@@ -47,7 +47,10 @@ TP_FAKE = BIN / "tp-fake"
 
 AUDIT = LeakAudit("gui", ROOT)
 AUDIT.install_tempdir_hook()
-TP_MCP = AUDIT.shim(BIN / "tp-mcp")
+# The sidecar binary itself (what Claude Desktop's config must name), and
+# the audit's shim in front of it (what the tests run).
+TP_MCP_BINARY = BIN / "tp-mcp"
+TP_MCP = AUDIT.shim(TP_MCP_BINARY)
 pytest_sessionfinish, pytest_terminal_summary = audit_hooks(AUDIT, suite_size=5)
 ARTIFACTS = pathlib.Path(os.environ.get("TP_GUI_ARTIFACTS", ROOT / "target" / "gui-test"))
 TODAY = "2026-11-24"

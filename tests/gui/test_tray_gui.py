@@ -19,6 +19,7 @@ from conftest import (
     AUDIT,
     TODAY,
     TP_MCP,
+    TP_MCP_BINARY,
     Display,
     Fake,
     Pixels,
@@ -144,7 +145,7 @@ def test_tray_icon_and_menu_in_a_real_tray_host(display, home, sidecar_fitness):
         assert written["theme"] == "dark"
         assert written["mcpServers"]["other"] == {"command": "x"}
         ours = written["mcpServers"]["trainingpeaks"]
-        assert ours == {"command": str(TP_MCP.resolve()), "args": ["--demo"]}
+        assert ours == {"command": str(TP_MCP_BINARY.resolve()), "args": ["--demo"]}
         backups = [p for p in config.parent.iterdir() if ".bak-" in p.name]
         assert len(backups) == 1 and "theme" in backups[0].read_text()
 
@@ -433,6 +434,8 @@ def test_the_tray_and_two_sidecars_share_one_cache(display, home):
         "".join(a["text"] for s in sidecars for a in s.answers)
     assert "locked" not in everything.lower()
     assert "cannot load training data" not in tray_log
+    # They really overlapped: someone waited for another's sync.
+    assert "another tp-mcp process is syncing this athlete" in everything
     assert tray_log.count("training data loaded") >= 6, tray_log[-2000:]
 
     # One truth: the tray's numbers are the sidecars' numbers, and both are

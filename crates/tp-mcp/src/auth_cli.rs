@@ -40,6 +40,10 @@ pub enum AuthCommand {
         /// Store it without checking it with TrainingPeaks first (e.g. offline).
         #[arg(long)]
         no_check: bool,
+        /// A cookie typed on the command line: refused without being echoed
+        /// (clap's own "unexpected argument '…'" error would print it).
+        #[arg(hide = true, num_args = 0.., allow_hyphen_values = true)]
+        on_command_line: Vec<String>,
     },
 }
 
@@ -55,7 +59,22 @@ pub async fn run(command: AuthCommand, demo: bool) -> i32 {
         AuthCommand::Import { browser } => import(browser.as_deref()).await,
         AuthCommand::Status => status().await,
         AuthCommand::Clear => clear(),
-        AuthCommand::Set { no_check } => set(no_check).await,
+        AuthCommand::Set {
+            no_check,
+            on_command_line,
+        } => {
+            if !on_command_line.is_empty() {
+                // Zeroed when dropped, like every other copy of a cookie.
+                drop(tp_api::Secret::new(on_command_line.concat()));
+                eprintln!(
+                    "The cookie is not taken from the command line: it would stay in your shell history \
+and be visible to other programs. Nothing was stored. Run `tp-mcp auth set` and paste it when asked, \
+or `tp-mcp auth set < file`."
+                );
+                return 2;
+            }
+            set(no_check).await
+        }
     }
 }
 
