@@ -33,6 +33,8 @@ BAD_INPUT = [
     ("tp_get_workout_prs", {"workout_id": 424242}, ["424242"]),
     ("tp_get_workouts", {"start": "2026-01-01"}, ["start", "start_date"]),
     ("tp_auth_status", {"verbose": True}, ["verbose", "no arguments"]),
+    # Found by the tool_arguments fuzzer: an empty name used to show as ``.
+    ("tp_get_peaks", {"": ""}, ['Invalid argument `""`', "sport, days, pr_class"]),
 ]
 
 
