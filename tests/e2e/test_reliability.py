@@ -3,9 +3,12 @@ processes on one cache, and a fault matrix that always ends in a clear
 answer within bounded time, with the server still answering afterwards."""
 
 import asyncio
+import contextlib
 import datetime as dt
 import glob
+import json
 import os
+import sqlite3
 import subprocess
 import tempfile
 import time
@@ -128,30 +131,77 @@ FAULTS = [
 ]
 
 
+def cache_contents(data_dir: str) -> dict:
+    """What the history cache holds, read by another SQLite client: the rows,
+    and the days it has (fresh, or cached before they went stale)."""
+    (path,) = glob.glob(os.path.join(data_dir, "athlete-*.sqlite3"))
+    with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as db:
+        spans = db.execute("SELECT dataset, start_day, end_day FROM coverage").fetchall()
+        for key, value in db.execute("SELECT key, value FROM meta WHERE key LIKE 'known:%'"):
+            spans += [(key.split(":", 1)[1], a, b) for a, b in json.loads(value)]
+        return {
+            "workouts": db.execute("SELECT count(*) FROM workouts").fetchone()[0],
+            "ids": db.execute("SELECT total(workout_id) FROM workouts").fetchone()[0],
+            "daily": db.execute("SELECT count(*) FROM daily").fetchone()[0],
+            "days held": {ds: merged([(a, b) for d, a, b in spans if d == ds]) for ds, _, _ in spans},
+        }
+
+
+def merged(spans: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    out: list[tuple[dt.date, dt.date]] = []
+    for a, b in sorted((dt.date.fromisoformat(a), dt.date.fromisoformat(b)) for a, b in spans):
+        if out and a <= out[-1][1] + dt.timedelta(days=1):
+            out[-1] = (out[-1][0], max(out[-1][1], b))
+        else:
+            out.append((a, b))
+    return [(a.isoformat(), b.isoformat()) for a, b in out]
+
+
 @pytest.mark.parametrize("name,admin,expect", FAULTS, ids=[f[0] for f in FAULTS])
 async def test_fault_matrix(today, name, admin, expect):
+    """Each fault, twice: a question the cache can answer (answered from it,
+    saying it is not fresh and why, in the words of the error) and one it
+    cannot (a clear error). Bounded time, the cache unchanged, and the
+    server answers normally once the fault is gone. A 404 is an answer, not
+    an outage: it is never covered up by the cache."""
     fake = Fake(today)
+    cold = {"start_date": (today - dt.timedelta(days=800)).isoformat(),
+            "end_date": (today - dt.timedelta(days=770)).isoformat()}
     try:
         with tempfile.TemporaryDirectory() as data:
             async with mcp_session(fake, TP_MCP_DATA_DIR=data, TP_MCP_STALE_SECS="0", TP_API_TIMEOUT_SECS="2") as s:
                 before = await call_ok(s, "tp_get_workouts", {"limit": 500})
+                cached = cache_contents(data)
+                assert cached["workouts"] > 0 and cached["days held"]["workouts"]
                 for path, body in admin:
                     fake.admin(path, body)
                 t0 = time.monotonic()
-                r = await s.call_tool("tp_get_workouts", {"limit": 500})
+                warm = await s.call_tool("tp_get_workouts", {"limit": 500})
+                cold_answer = await s.call_tool("tp_get_workouts", cold) if expect else None
                 elapsed = time.monotonic() - t0
                 assert elapsed < 120, f"{name}: took {elapsed:.0f} s"
+                # Whatever happened, nothing cached was lost or narrowed.
+                assert cache_contents(data) == cached, f"{name}: the cache changed"
                 if expect is None:
-                    assert not r.isError, f"{name}: {text_of(r)}"
-                    assert r.structuredContent["total_found"] == before.structuredContent["total_found"]
+                    assert not warm.isError, f"{name}: {text_of(warm)}"
+                    assert "stale_data" not in warm.structuredContent, f"{name}: fresh, not from the cache"
+                    assert warm.structuredContent["total_found"] == before.structuredContent["total_found"]
                 else:
-                    assert r.isError, f"{name}: should be an error answer"
-                    for w in expect:
-                        assert w.lower() in text_of(r).lower(), f"{name}: {w!r} not in {text_of(r)!r}"
+                    for r, kind in ((cold_answer, "cold"), (warm, "warm")):
+                        if kind == "warm" and "404" not in name:
+                            assert not r.isError, f"{name}: the cache could answer: {text_of(r)}"
+                            assert r.structuredContent["total_found"] == before.structuredContent["total_found"]
+                            assert r.structuredContent["stale_data"][0]["what"] == "workouts"
+                            assert "Not fresh: TrainingPeaks could not be asked just now" in text_of(r)
+                        else:
+                            assert r.isError, f"{name} ({kind}): should be an error answer"
+                        for w in expect:
+                            assert w.lower() in text_of(r).lower(), f"{name} ({kind}): {w!r} not in {text_of(r)!r}"
                 fake.admin("reset_faults")
                 fake.admin("accept_cookie", {"cookie": fake.cookie})
-                after = await call_ok(s, "tp_get_workouts", {"limit": 500})  # the server goes on
+                after = await call_ok(s, "tp_get_workouts", {"limit": 500, "refresh": True})  # the server goes on
                 assert after.structuredContent["total_found"] == before.structuredContent["total_found"], "cache intact"
+                assert "stale_data" not in after.structuredContent, "fresh again"
     finally:
         fake.close()
 

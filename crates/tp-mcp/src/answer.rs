@@ -6,6 +6,7 @@ use rmcp::model::{CallToolResult, ContentBlock};
 use serde::Serialize;
 use tp_api::ApiError;
 use tp_api::secret::redact_live_secrets;
+use tp_store::fallback::StaleRead;
 
 /// A successful answer: compact text for people and models, and the same
 /// facts as `structuredContent` matching the tool's `outputSchema`.
@@ -23,6 +24,49 @@ impl ToolAnswer {
             serde_json::Value::Object(Default::default())
         });
         ToolAnswer { text, structured }
+    }
+
+    /// Says which parts of the answer came from the local history because
+    /// TrainingPeaks could not be asked: a paragraph after the text, and
+    /// `stale_data` in the structured content.
+    pub fn with_stale_reads(mut self, reads: &[StaleRead]) -> ToolAnswer {
+        if reads.is_empty() {
+            return self;
+        }
+        let when = |at: Option<i64>| {
+            at.and_then(|s| chrono::DateTime::from_timestamp(s, 0))
+                .map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string())
+        };
+        self.text.push_str(
+            "\n\nNot fresh: TrainingPeaks could not be asked just now, so this answer uses the local history:",
+        );
+        for r in reads {
+            let at = when(r.fetched_at).map_or_else(
+                || "as last fetched (time unknown)".to_string(),
+                |t| format!("as last fetched {t}"),
+            );
+            self.text.push_str(&format!("\n- {}, {at}", r.what));
+        }
+        let mut problems: Vec<&str> = reads.iter().map(|r| r.problem.as_str()).collect();
+        problems.dedup();
+        self.text.push_str(&format!(
+            "\nWhy: {} Anything changed since may be missing; ask again later.",
+            problems.join(" ")
+        ));
+        if let serde_json::Value::Object(map) = &mut self.structured {
+            let list = reads
+                .iter()
+                .map(|r| {
+                    serde_json::json!({
+                        "what": r.what,
+                        "last_fetched": when(r.fetched_at),
+                        "problem": r.problem,
+                    })
+                })
+                .collect();
+            map.insert("stale_data".into(), serde_json::Value::Array(list));
+        }
+        self
     }
 
     /// The MCP result, with any live secret cut out (a last line of
@@ -102,6 +146,46 @@ mod tests {
     use super::*;
     use serde_json::json;
     use tp_api::Secret;
+
+    #[test]
+    fn an_answer_from_the_cache_says_what_when_and_why() {
+        let reads = [
+            StaleRead {
+                what: "workouts",
+                fetched_at: Some(1_795_000_000),
+                problem: "TrainingPeaks answered HTTP 503. Try again in a few minutes.".into(),
+            },
+            StaleRead {
+                what: "daily training load",
+                fetched_at: None,
+                problem: "TrainingPeaks answered HTTP 503. Try again in a few minutes.".into(),
+            },
+        ];
+        let a = ToolAnswer {
+            text: "CTL 70.2".into(),
+            structured: json!({"ctl": 70.2}),
+        }
+        .with_stale_reads(&reads);
+        assert_eq!(
+            a.text,
+            "CTL 70.2\n\nNot fresh: TrainingPeaks could not be asked just now, so this answer uses the local history:\n\
+             - workouts, as last fetched 2026-11-18 11:06 UTC\n\
+             - daily training load, as last fetched (time unknown)\n\
+             Why: TrainingPeaks answered HTTP 503. Try again in a few minutes. Anything changed since may be missing; ask again later."
+        );
+        assert_eq!(
+            a.structured["stale_data"][0]["last_fetched"],
+            "2026-11-18 11:06 UTC"
+        );
+        assert_eq!(a.structured["stale_data"][1]["what"], "daily training load");
+        assert_eq!(a.structured["ctl"], 70.2);
+        let fresh = ToolAnswer {
+            text: "x".into(),
+            structured: json!({}),
+        }
+        .with_stale_reads(&[]);
+        assert_eq!((fresh.text.as_str(), fresh.structured), ("x", json!({})));
+    }
 
     #[test]
     fn answers_and_errors_never_carry_a_live_secret() {

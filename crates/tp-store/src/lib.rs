@@ -13,6 +13,8 @@
 //! - [`sync`] — [`History`]: fetch what is missing, in the fewest windows,
 //!   one transaction per window; staleness; backfill with a stated stopping
 //!   rule.
+//! - [`fallback`] — answers from the cache, said to be so, when
+//!   TrainingPeaks cannot be asked.
 //! - [`lock`] — one syncing process per athlete (tray app and sidecars).
 //! - [`paths`] — where the database lives (`TP_MCP_DATA_DIR`, one file per athlete).
 //!
@@ -23,6 +25,7 @@ pub mod coverage;
 pub mod daily;
 pub mod db;
 pub mod error;
+pub mod fallback;
 pub mod lock;
 pub mod paths;
 pub mod sync;

@@ -19,8 +19,12 @@
 //!   windows.
 //! - One process syncs at a time ([`crate::lock`]); in-process callers are
 //!   serialised too, and re-check coverage after waiting.
+//! - **When TrainingPeaks fails**, days that were cached before they went
+//!   stale (remembered as `known` spans) can still answer, for callers that
+//!   say so to the user ([`crate::fallback`]).
 
-use crate::coverage::{Dataset, gaps};
+use crate::coverage::{Dataset, Span, gaps, merge};
+use crate::fallback;
 use crate::lock::{SyncLock, lock_path_for};
 use crate::{Store, StoreError};
 use chrono::{Days, NaiveDate};
@@ -104,6 +108,33 @@ fn fresh_key(dataset: Dataset) -> String {
     format!("fresh_at:{}", dataset.name())
 }
 
+/// What a small cached answer is, for the user ("the profile").
+fn cached_what(key: &str) -> &'static str {
+    match key.split(':').next() {
+        Some("user") => "the profile",
+        Some("settings") => "the zones and thresholds",
+        Some("peaks") => "the peak rankings",
+        _ => "a cached answer",
+    }
+}
+
+/// When the recent part was last fetched (kept when it goes stale).
+fn fetched_key(dataset: Dataset) -> String {
+    format!("fetched_at:{}", dataset.name())
+}
+
+/// Days that were cached before they went stale (JSON spans).
+fn known_key(dataset: Dataset) -> String {
+    format!("known:{}", dataset.name())
+}
+
+fn what(dataset: Dataset) -> &'static str {
+    match dataset {
+        Dataset::Workouts => "workouts",
+        Dataset::Daily => "daily training load",
+    }
+}
+
 impl History {
     pub fn new(
         store: Arc<Store>,
@@ -150,6 +181,14 @@ impl History {
                 .checked_sub_days(Days::new(self.policy.recheck_days))
                 .unwrap_or(today);
             tracing::debug!(dataset = dataset.name(), %from, "recent data is stale; it will be fetched again");
+            let mut known = self.known_spans(dataset)?;
+            for (s, e) in self.store.coverage(dataset)? {
+                if e >= from {
+                    known = merge(&known, (s.max(from), e));
+                }
+            }
+            let known = serde_json::to_string(&known).unwrap_or_default();
+            self.store.set_meta(&known_key(dataset), &known)?;
             self.store.forget_from(dataset, from)?;
             self.store.with(|c| {
                 c.execute("DELETE FROM meta WHERE key = ?1", [&key])
@@ -161,8 +200,47 @@ impl History {
 
     /// Marks the recent part of `dataset` as just fetched.
     fn mark_fresh(&self, dataset: Dataset) -> Result<(), StoreError> {
-        self.store
-            .set_meta(&fresh_key(dataset), &now_secs().to_string())
+        let now = now_secs().to_string();
+        self.store.set_meta(&fetched_key(dataset), &now)?;
+        self.store.set_meta(&fresh_key(dataset), &now)
+    }
+
+    /// Spans that were cached before they went stale.
+    fn known_spans(&self, dataset: Dataset) -> Result<Vec<Span>, StoreError> {
+        Ok(self
+            .store
+            .meta(&known_key(dataset))?
+            .and_then(|v| serde_json::from_str(&v).ok())
+            .unwrap_or_default())
+    }
+
+    /// `failed` (a sync of `want`) becomes `Ok` when the cache may answer
+    /// instead: the caller collects stale reads, TrainingPeaks had an
+    /// outage, and every day of `want` was cached, if only before it went
+    /// stale. The rows of stale days are kept until they are fetched again.
+    fn answer_from_cache(
+        &self,
+        dataset: Dataset,
+        want: Span,
+        failed: StoreError,
+    ) -> Result<(), StoreError> {
+        let Some(problem) = fallback::cache_may_answer(&failed) else {
+            return Err(failed);
+        };
+        let mut cached = self.store.coverage(dataset)?;
+        for span in self.known_spans(dataset)? {
+            cached = merge(&cached, span);
+        }
+        if !gaps(&cached, want).is_empty() {
+            return Err(failed);
+        }
+        let fetched_at = self
+            .store
+            .meta(&fetched_key(dataset))?
+            .and_then(|v| v.parse().ok());
+        tracing::warn!(dataset = dataset.name(), error = %problem, "TrainingPeaks failed; answering from the cache");
+        fallback::note(what(dataset), fetched_at, problem);
+        Ok(())
     }
 
     /// Forces the next question to re-fetch recent data (`refresh: true`).
@@ -238,7 +316,9 @@ impl History {
         today: NaiveDate,
         progress: Progress<'_>,
     ) -> Result<Vec<Workout>, StoreError> {
-        self.sync_workouts(start, end, today, progress).await?;
+        if let Err(e) = self.sync_workouts(start, end, today, progress).await {
+            self.answer_from_cache(Dataset::Workouts, (start, end), e)?;
+        }
         self.store.workouts_between(start, end)
     }
 
@@ -256,10 +336,20 @@ impl History {
                 return Ok(w);
             }
         }
-        let raw = self
-            .client
-            .workout_json(self.athlete_id, workout_id)
-            .await?;
+        let raw = match self.client.workout_json(self.athlete_id, workout_id).await {
+            Ok(raw) => raw,
+            Err(e) => {
+                let failed = StoreError::Api(e);
+                let cached = self.store.workout_fetched_at(workout_id)?;
+                if let (Some(problem), Some((w, fetched_at))) =
+                    (fallback::cache_may_answer(&failed), cached)
+                {
+                    fallback::note("the workout", Some(fetched_at), problem);
+                    return Ok(w);
+                }
+                return Err(failed);
+            }
+        };
         self.store.put_workout(&raw, now_secs())?;
         Workout::from_json(raw)
             .filter(|w| w.workout_id != 0)
@@ -279,20 +369,29 @@ impl History {
     ) -> Result<Vec<FitnessDay>, StoreError> {
         self.expire_if_stale(Dataset::Daily, today)?;
         let want = (from, until);
-        if !gaps(&self.store.coverage(Dataset::Daily)?, want).is_empty() {
-            let _held = self.lock().await?;
-            for (s, e) in gaps(&self.store.coverage(Dataset::Daily)?, want) {
-                let days = self
-                    .client
-                    .performance_data(self.athlete_id, s, e, &PerformanceDataRequest::default())
-                    .await?;
-                self.store.apply_daily(s, e, &days)?;
-                if e >= today {
-                    self.mark_fresh(Dataset::Daily)?;
-                }
-            }
+        if let Err(e) = self.sync_daily(want, today).await {
+            self.answer_from_cache(Dataset::Daily, want, e)?;
         }
         self.store.daily_between(from, until)
+    }
+
+    /// Fetches the days of `want` the daily load does not cover.
+    async fn sync_daily(&self, want: Span, today: NaiveDate) -> Result<(), StoreError> {
+        if gaps(&self.store.coverage(Dataset::Daily)?, want).is_empty() {
+            return Ok(());
+        }
+        let _held = self.lock().await?;
+        for (s, e) in gaps(&self.store.coverage(Dataset::Daily)?, want) {
+            let days = self
+                .client
+                .performance_data(self.athlete_id, s, e, &PerformanceDataRequest::default())
+                .await?;
+            self.store.apply_daily(s, e, &days)?;
+            if e >= today {
+                self.mark_fresh(Dataset::Daily)?;
+            }
+        }
+        Ok(())
     }
 
     /// A workout's personal records: cached for good once TrainingPeaks has
@@ -325,14 +424,28 @@ impl History {
         F: FnOnce() -> Fut,
         Fut: Future<Output = Result<Value, tp_api::ApiError>>,
     {
-        if let Some((value, at)) = self.store.cached(key)?
+        let cached = self.store.cached(key)?;
+        if let Some((value, at)) = &cached
             && now_secs() - at < ttl.as_secs() as i64
         {
-            return Ok(value);
+            return Ok(value.clone());
         }
-        let value = fetch().await?;
-        self.store.put_cached(key, &value, now_secs())?;
-        Ok(value)
+        match fetch().await {
+            Ok(value) => {
+                self.store.put_cached(key, &value, now_secs())?;
+                Ok(value)
+            }
+            Err(e) => {
+                let failed = StoreError::Api(e);
+                match (fallback::cache_may_answer(&failed), cached) {
+                    (Some(problem), Some((value, at))) => {
+                        fallback::note(cached_what(key), Some(at), problem);
+                        Ok(value)
+                    }
+                    _ => Err(failed),
+                }
+            }
+        }
     }
 
     pub fn policy(&self) -> &SyncPolicy {

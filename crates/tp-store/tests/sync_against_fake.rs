@@ -249,3 +249,68 @@ async fn concurrent_syncs_fetch_once() {
         "one process fetched, the other read"
     );
 }
+
+/// TrainingPeaks down: a caller that tells the user gets the cached days
+/// (workouts and daily load, stale or not) and a note of what and why; a
+/// caller that does not gets the error; days never cached stay an error.
+#[tokio::test]
+async fn an_outage_is_answered_from_the_cache_only_for_callers_that_say_so() {
+    let policy = SyncPolicy {
+        stale_after: Duration::ZERO, // every question re-checks the recent days
+        ..SyncPolicy::default()
+    };
+    let (fake, history, _dir) = setup(policy).await;
+    let (start, end) = (today() - Days::new(59), today());
+    let fresh = history
+        .workouts(start, end, today(), &|_, _| {})
+        .await
+        .unwrap();
+    let daily = history.daily(start, end, today()).await.unwrap();
+    fake.control().fail_next(1000, 503);
+
+    assert!(
+        history
+            .workouts(start, end, today(), &|_, _| {})
+            .await
+            .is_err()
+    );
+    let ((workouts, days), notes) = tp_store::fallback::collecting(async {
+        (
+            history.workouts(start, end, today(), &|_, _| {}).await,
+            history.daily(start, end, today()).await,
+        )
+    })
+    .await;
+    assert_eq!(
+        workouts.unwrap(),
+        fresh,
+        "the cached workouts, stale days included"
+    );
+    assert_eq!(days.unwrap(), daily);
+    let what: Vec<&str> = notes.iter().map(|n| n.what).collect();
+    assert_eq!(what, ["workouts", "daily training load"]);
+    assert!(
+        notes
+            .iter()
+            .all(|n| n.problem.contains("HTTP 503") && n.fetched_at.is_some())
+    );
+
+    let never_cached = today() - Days::new(400);
+    let (cold, _) = tp_store::fallback::collecting(history.workouts(
+        never_cached,
+        never_cached,
+        today(),
+        &|_, _| {},
+    ))
+    .await;
+    assert!(
+        cold.is_err(),
+        "nothing cached for that day: the error stands"
+    );
+
+    fake.control().reset_faults();
+    let (again, notes) =
+        tp_store::fallback::collecting(history.workouts(start, end, today(), &|_, _| {})).await;
+    assert_eq!(again.unwrap(), fresh);
+    assert!(notes.is_empty(), "TrainingPeaks is back: fresh, no note");
+}

@@ -163,8 +163,15 @@ async fn call_typed<T: TpTool>(
         };
         ArgError::new(argument, e.into_inner().to_string())
     })?;
-    let (output, text) = T::run(ctx, args).await?;
-    Ok(ToolAnswer::new(&output, text))
+    if !T::READS_HISTORY {
+        let (output, text) = T::run(ctx, args).await?;
+        return Ok(ToolAnswer::new(&output, text));
+    }
+    // Questions about the training may be answered from the local history
+    // when TrainingPeaks cannot be asked; the answer then says so.
+    let (result, stale) = tp_store::fallback::collecting(T::run(ctx, args)).await;
+    let (output, text) = result?;
+    Ok(ToolAnswer::new(&output, text).with_stale_reads(&stale))
 }
 
 macro_rules! tool_set {

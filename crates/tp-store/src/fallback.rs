@@ -1,0 +1,115 @@
+//! Answering from the cache when TrainingPeaks cannot be asked.
+//!
+//! A question that needs fresh data fails if TrainingPeaks is down, slow,
+//! rate limiting or refusing the login — yet the cache often holds the
+//! answer as it was last fetched. Callers that can tell the user so run the
+//! question inside [`collecting`]: there, a failed refresh of data the cache
+//! already holds is answered from the cache, and a [`StaleRead`] says what
+//! came from where and why. Outside it, the error is returned as before:
+//! nothing is ever stale without someone being told.
+//!
+//! Not every failure falls back: a 404 (the thing does not exist) and an
+//! invalid request are answers, not outages.
+
+use crate::StoreError;
+use std::cell::RefCell;
+use std::future::Future;
+use tp_api::ApiError;
+
+/// One part of an answer that came from the cache because TrainingPeaks
+/// failed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StaleRead {
+    /// What was read from the cache, e.g. "workouts", "daily training load".
+    pub what: &'static str,
+    /// When that data was last fetched from TrainingPeaks (Unix seconds),
+    /// if known.
+    pub fetched_at: Option<i64>,
+    /// Why TrainingPeaks could not be asked (the error, saying what to do).
+    pub problem: String,
+}
+
+tokio::task_local! {
+    static NOTES: RefCell<Vec<StaleRead>>;
+}
+
+/// Runs `question` allowing answers from the cache when TrainingPeaks
+/// fails; returns its output and what was read stale.
+pub async fn collecting<F: Future>(question: F) -> (F::Output, Vec<StaleRead>) {
+    NOTES
+        .scope(RefCell::new(Vec::new()), async {
+            let output = question.await;
+            let notes = NOTES.with(|n| n.take());
+            (output, notes)
+        })
+        .await
+}
+
+/// The TrainingPeaks error behind `e` when the cache may answer instead:
+/// inside [`collecting`], and an outage or a refused login (not a 404).
+pub(crate) fn cache_may_answer(e: &StoreError) -> Option<&ApiError> {
+    let collecting = NOTES.try_with(|_| ()).is_ok();
+    match e {
+        StoreError::Api(api)
+            if collecting
+                && !matches!(api, ApiError::NotFound { .. } | ApiError::InvalidRequest(_)) =>
+        {
+            Some(api)
+        }
+        _ => None,
+    }
+}
+
+/// Records that `what` was answered from the cache.
+pub(crate) fn note(what: &'static str, fetched_at: Option<i64>, problem: &ApiError) {
+    let read = StaleRead {
+        what,
+        fetched_at,
+        problem: problem.to_string(),
+    };
+    let _ = NOTES.try_with(|n| {
+        let mut notes = n.borrow_mut();
+        if !notes.contains(&read) {
+            notes.push(read);
+        }
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn outage() -> StoreError {
+        StoreError::Api(ApiError::Timeout {
+            endpoint: "the workouts".into(),
+            timeout_s: 30,
+            attempts: 3,
+        })
+    }
+
+    #[tokio::test]
+    async fn only_a_collecting_caller_gets_answers_from_the_cache() {
+        assert!(
+            cache_may_answer(&outage()).is_none(),
+            "nobody to tell: the error stands"
+        );
+        let ((), notes) = collecting(async {
+            let e = outage();
+            let api = cache_may_answer(&e).expect("an outage, while collecting");
+            note("workouts", Some(1_700_000_000), api);
+            note("workouts", Some(1_700_000_000), api);
+            let missing = StoreError::Api(ApiError::NotFound {
+                endpoint: "workout 7".into(),
+            });
+            assert!(cache_may_answer(&missing).is_none(), "a 404 is an answer");
+        })
+        .await;
+        assert_eq!(notes.len(), 1, "the same note once");
+        assert_eq!(notes[0].what, "workouts");
+        assert!(
+            notes[0].problem.contains("did not answer"),
+            "{}",
+            notes[0].problem
+        );
+    }
+}
