@@ -37,6 +37,7 @@ impl ToolAnswer {
             at.and_then(|s| chrono::DateTime::from_timestamp(s, 0))
                 .map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string())
         };
+        self.text.truncate(self.text.trim_end().len());
         self.text.push_str(
             "\n\nNot fresh: TrainingPeaks could not be asked just now, so this answer uses the local history:",
         );
