@@ -60,6 +60,24 @@ pub(crate) fn cache_may_answer(e: &StoreError) -> Option<&ApiError> {
     }
 }
 
+/// A failed fetch of one cached value (`cached`: the value and when it was
+/// fetched): the cached value, noted as `what`, when the cache may answer;
+/// else the error.
+pub(crate) fn or_cached<T>(
+    failed: ApiError,
+    cached: Option<(T, i64)>,
+    what: &'static str,
+) -> Result<T, StoreError> {
+    let failed = StoreError::Api(failed);
+    match (cache_may_answer(&failed), cached) {
+        (Some(problem), Some((value, fetched_at))) => {
+            note(what, Some(fetched_at), problem);
+            Ok(value)
+        }
+        _ => Err(failed),
+    }
+}
+
 /// Records that `what` was answered from the cache.
 pub(crate) fn note(what: &'static str, fetched_at: Option<i64>, problem: &ApiError) {
     let read = StaleRead {

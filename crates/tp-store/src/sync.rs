@@ -326,29 +326,20 @@ impl History {
     /// was itself fetched less than `stale_after` ago), else fetched and cached.
     pub async fn workout(&self, workout_id: i64, today: NaiveDate) -> Result<Workout, StoreError> {
         self.expire_if_stale(Dataset::Workouts, today)?;
-        if let Some((w, fetched_at)) = self.store.workout_fetched_at(workout_id)? {
+        let cached = self.store.workout_fetched_at(workout_id)?;
+        if let Some((w, fetched_at)) = &cached {
             let recent = now_secs() - fetched_at < self.policy.stale_after.as_secs() as i64;
             let covered = match w.workout_day {
                 Some(day) => gaps(&self.store.coverage(Dataset::Workouts)?, (day, day)).is_empty(),
                 None => false,
             };
             if recent || covered {
-                return Ok(w);
+                return Ok(w.clone());
             }
         }
         let raw = match self.client.workout_json(self.athlete_id, workout_id).await {
             Ok(raw) => raw,
-            Err(e) => {
-                let failed = StoreError::Api(e);
-                let cached = self.store.workout_fetched_at(workout_id)?;
-                if let (Some(problem), Some((w, fetched_at))) =
-                    (fallback::cache_may_answer(&failed), cached)
-                {
-                    fallback::note("the workout", Some(fetched_at), problem);
-                    return Ok(w);
-                }
-                return Err(failed);
-            }
+            Err(e) => return fallback::or_cached(e, cached, "the workout"),
         };
         self.store.put_workout(&raw, now_secs())?;
         Workout::from_json(raw)
@@ -435,16 +426,7 @@ impl History {
                 self.store.put_cached(key, &value, now_secs())?;
                 Ok(value)
             }
-            Err(e) => {
-                let failed = StoreError::Api(e);
-                match (fallback::cache_may_answer(&failed), cached) {
-                    (Some(problem), Some((value, at))) => {
-                        fallback::note(cached_what(key), Some(at), problem);
-                        Ok(value)
-                    }
-                    _ => Err(failed),
-                }
-            }
+            Err(e) => fallback::or_cached(e, cached, cached_what(key)),
         }
     }
 

@@ -295,6 +295,13 @@ async fn an_outage_is_answered_from_the_cache_only_for_callers_that_say_so() {
             .all(|n| n.problem.contains("HTTP 503") && n.fetched_at.is_some())
     );
 
+    // One workout, cached by the list but due for a re-check.
+    let one = fresh.last().unwrap().clone();
+    let (w, notes) = tp_store::fallback::collecting(history.workout(one.workout_id, today())).await;
+    assert_eq!(w.unwrap(), one);
+    assert_eq!(notes.len(), 1);
+    assert_eq!(notes[0].what, "the workout");
+
     let never_cached = today() - Days::new(400);
     let (cold, _) = tp_store::fallback::collecting(history.workouts(
         never_cached,
