@@ -41,10 +41,15 @@ pub enum AuthCommand {
         #[arg(long)]
         no_check: bool,
         /// A cookie typed on the command line: refused without being echoed
-        /// (clap's own "unexpected argument '…'" error would print it).
-        #[arg(hide = true, num_args = 0.., allow_hyphen_values = true)]
-        on_command_line: Vec<String>,
+        /// (clap's own "unexpected argument '…'" error would print it). Held
+        /// as `Secret` from the start: `[redacted]` in `Debug`, zeroed on drop.
+        #[arg(hide = true, num_args = 0.., allow_hyphen_values = true, value_parser = typed_secret)]
+        on_command_line: Vec<Secret>,
     },
+}
+
+fn typed_secret(value: &str) -> Result<Secret, std::convert::Infallible> {
+    Ok(Secret::new(value))
 }
 
 /// Runs one subcommand; returns the exit status.
@@ -64,8 +69,6 @@ pub async fn run(command: AuthCommand, demo: bool) -> i32 {
             on_command_line,
         } => {
             if !on_command_line.is_empty() {
-                // Zeroed when dropped, like every other copy of a cookie.
-                drop(tp_api::Secret::new(on_command_line.concat()));
                 eprintln!(
                     "The cookie is not taken from the command line: it would stay in your shell history \
 and be visible to other programs. Nothing was stored. Run `tp-mcp auth set` and paste it when asked, \

@@ -71,9 +71,16 @@ impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for RedactingStderr {
 }
 
 /// Collects one event's bytes and writes them, redacted, when dropped.
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub struct RedactingWriter {
     buffer: Vec<u8>,
+}
+
+/// The buffer is not redacted yet: `Debug` shows only its length.
+impl std::fmt::Debug for RedactingWriter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "RedactingWriter({} bytes)", self.buffer.len())
+    }
 }
 
 impl Write for RedactingWriter {
