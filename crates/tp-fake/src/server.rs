@@ -5,6 +5,11 @@ use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::Arc;
 
 use axum::Router;
+use axum::body::{Body, to_bytes};
+use axum::extract::Request;
+use axum::http::StatusCode;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
@@ -24,7 +29,12 @@ pub struct FakeServer {
     task: Option<JoinHandle<()>>,
 }
 
-/// The whole app: API routes and admin routes behind the fault layer.
+/// The largest request body the fake accepts (admin bodies are a few
+/// hundred bytes; so is the one API POST).
+const MAX_REQUEST_BODY: usize = 1 << 20;
+
+/// The whole app: API routes and admin routes behind the fault layer, all
+/// behind [`read_whole_body`].
 fn app(control: FakeControl) -> Router {
     routes::api_router()
         .merge(admin::admin_router())
@@ -32,7 +42,32 @@ fn app(control: FakeControl) -> Router {
             control.clone(),
             inject::apply_faults,
         ))
+        .layer(axum::middleware::from_fn(read_whole_body))
         .with_state(control)
+}
+
+/// Reads every request body to the end before anything answers.
+///
+/// hyper closes a keep-alive connection after answering a request whose
+/// body it has not read, and a body sent in its own packet (as Python's
+/// httpx sends it) is still unread when a handler that ignores it (say
+/// `/_fake/expire_tokens`, or an injected 500) has answered. A client that
+/// sends its next request on that connection in the instant before the close
+/// reaches it gets "server disconnected without sending a response": a flaky
+/// test that no real TrainingPeaks behaviour explains.
+async fn read_whole_body(request: Request, next: Next) -> Response {
+    let (parts, body) = request.into_parts();
+    match to_bytes(body, MAX_REQUEST_BODY).await {
+        Ok(bytes) => {
+            next.run(Request::from_parts(parts, Body::from(bytes)))
+                .await
+        }
+        Err(e) => (
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!("tp-fake could not read the request body: {e}"),
+        )
+            .into_response(),
+    }
 }
 
 impl FakeServer {
