@@ -12,8 +12,8 @@ module from its conftest.py. While the suite runs, it gathers
 - every log the tray app wrote (`watch_file`);
 - every file our programs left in a temporary directory a test made: the
   history cache (`athlete-*.sqlite3` with its WAL, lock and moved-aside
-  copies) and Claude Desktop's config, searched when the directory is
-  removed.
+  copies), the remembered logins (`logins.json`) and Claude Desktop's
+  config, searched when the directory is removed.
 
 When the suite ends, every byte of it is searched for every secret (as is,
 and URL-, JSON- and base64-encoded). A hit fails the run, saying which
@@ -38,7 +38,7 @@ from typing import Callable, Iterable
 # Files our programs write in a test's temporary directory (the others there
 # are the tests' own fixtures, such as browser cookie databases, which hold
 # the cookie by design).
-PROGRAM_FILES = ("athlete-*", "claude_desktop_config.json*")
+PROGRAM_FILES = ("athlete-*", "logins.json*", "claude_desktop_config.json*")
 
 SHIM = """#!/bin/bash
 # Leak audit shim: the real tp-mcp, with copies of its stdout and stderr.

@@ -15,7 +15,7 @@ import time
 
 import pytest
 
-from conftest import Fake, TP_MCP, call_ok, mcp_session, server_env, text_of
+from conftest import AUDIT, Fake, TP_MCP, call_ok, mcp_session, server_env, text_of
 from leak_audit import find_secrets
 
 pytestmark = pytest.mark.anyio
@@ -204,6 +204,54 @@ async def test_fault_matrix(today, name, admin, expect):
                 assert "stale_data" not in after.structuredContent, "fresh again"
     finally:
         fake.close()
+
+
+async def test_started_while_trainingpeaks_is_unreachable_the_cache_still_answers(today):
+    """Claude Desktop starts tp-mcp while TrainingPeaks cannot be reached (an
+    outage, a laptop on a plane): TrainingPeaks cannot say whose cache to
+    open, so the athlete this login was last seen as is remembered (by a
+    fingerprint, never the cookie). Cached questions are answered from the
+    cache, saying so; another login never opens that cache."""
+    fake = Fake(today)
+    running = True
+    try:
+        with tempfile.TemporaryDirectory() as data:
+            env = dict(TP_MCP_DATA_DIR=data, TP_MCP_STALE_SECS="0", TP_API_TIMEOUT_SECS="2")
+            async with mcp_session(fake, **env) as s:
+                online = await call_ok(s, "tp_get_fitness", {"days": 42})
+                workouts = await call_ok(s, "tp_get_workouts", {"limit": 500})
+                profile = await call_ok(s, "tp_get_profile", {})
+            with open(os.path.join(data, "logins.json")) as f:
+                logins = f.read()
+            assert fake.cookie not in logins and str(fake.athlete_id()) in logins
+            cached = cache_contents(data)
+            url = fake.url
+            fake.close()  # nothing listens there any more: connection refused
+            running = False
+
+            offline = dict(env, TP_API_BASE_URL=url, TP_AUTH_COOKIE=fake.cookie, TP_MCP_TODAY=today.isoformat())
+            async with mcp_session(None, **offline) as s:
+                fit = await call_ok(s, "tp_get_fitness", {"days": 42})
+                assert fit.structuredContent["current"] == online.structuredContent["current"]
+                assert fit.structuredContent["stale_data"], "it says the answer is not fresh"
+                assert "Not fresh: TrainingPeaks could not be asked just now" in text_of(fit)
+                w = await call_ok(s, "tp_get_workouts", {"limit": 500})
+                assert w.structuredContent["total_found"] == workouts.structuredContent["total_found"]
+                p = await call_ok(s, "tp_get_profile", {})
+                assert p.structuredContent["athlete_id"] == profile.structuredContent["athlete_id"]
+                status = await s.call_tool("tp_auth_status", {})
+                assert "could not" in text_of(status).lower() or "connect" in text_of(status).lower(), text_of(status)
+            assert cache_contents(data) == cached, "nothing cached was lost"
+
+            other = "another-login-cookie-" + "7" * 40
+            AUDIT.register_secret(other, "another login's cookie")
+            async with mcp_session(None, **dict(offline, TP_AUTH_COOKIE=other)) as s:
+                r = await s.call_tool("tp_get_fitness", {"days": 42})
+                assert r.isError, "another login must not open this athlete's cache"
+                assert "stale_data" not in (r.structuredContent or {})
+    finally:
+        if running:
+            fake.close()
 
 
 async def test_huge_ranges_twenty_years(fresh_fake, today):

@@ -73,7 +73,8 @@ impl TpClient {
             .is_some()
     }
 
-    pub(crate) fn cookie(&self) -> Option<Secret> {
+    /// The session cookie in use (a [`Secret`]: it prints `[redacted]`).
+    pub fn cookie(&self) -> Option<Secret> {
         self.inner
             .cookie
             .read()

@@ -173,7 +173,10 @@ impl ServerContext {
         if matches!(self.cache, CacheMode::Disabled) {
             return Ok(None);
         }
-        let athlete = self.client.athlete_id().await?;
+        if let Some(history) = self.history.get() {
+            return Ok(history.clone());
+        }
+        let athlete = self.athlete_for_cache().await?;
         let history = self
             .history
             .get_or_init(|| async {
@@ -192,6 +195,41 @@ impl ServerContext {
             })
             .await;
         Ok(history.clone())
+    }
+
+    /// Whose cache to open: the athlete TrainingPeaks says this login is
+    /// (remembered, see [`tp_store::logins`]); or, when TrainingPeaks cannot
+    /// be asked and the cache may answer instead, the athlete this login was
+    /// last seen as, if its cache exists. Never another login's cache.
+    async fn athlete_for_cache(&self) -> Result<i64, tp_api::ApiError> {
+        let CacheMode::Dir(dir) = &self.cache else {
+            return self.client.athlete_id().await;
+        };
+        let cookie = self.client.cookie();
+        match self.client.athlete_id().await {
+            Ok(athlete) => {
+                if let Some(cookie) = &cookie
+                    && let Err(e) = tp_store::logins::remember(dir, cookie, athlete)
+                {
+                    tracing::warn!(error = %e, "could not remember which athlete this login is");
+                }
+                Ok(athlete)
+            }
+            Err(e) if tp_store::fallback::may_answer_instead(&e) => {
+                let remembered = cookie
+                    .as_ref()
+                    .and_then(|cookie| tp_store::logins::recall(dir, cookie))
+                    .filter(|&athlete| tp_store::paths::athlete_db_path(dir, athlete).exists());
+                match remembered {
+                    Some(athlete) => {
+                        tracing::warn!(athlete, error = %e, "TrainingPeaks cannot say who this login is; opening the cache it was last seen with");
+                        Ok(athlete)
+                    }
+                    None => Err(e),
+                }
+            }
+            Err(e) => Err(e),
+        }
     }
 
     /// Where the cookie in use came from.

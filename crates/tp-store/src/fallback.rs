@@ -48,16 +48,17 @@ pub async fn collecting<F: Future>(question: F) -> (F::Output, Vec<StaleRead>) {
 /// The TrainingPeaks error behind `e` when the cache may answer instead:
 /// inside [`collecting`], and an outage or a refused login (not a 404).
 pub(crate) fn cache_may_answer(e: &StoreError) -> Option<&ApiError> {
-    let collecting = NOTES.try_with(|_| ()).is_ok();
     match e {
-        StoreError::Api(api)
-            if collecting
-                && !matches!(api, ApiError::NotFound { .. } | ApiError::InvalidRequest(_)) =>
-        {
-            Some(api)
-        }
+        StoreError::Api(api) if may_answer_instead(api) => Some(api),
         _ => None,
     }
+}
+
+/// Whether the cache may answer instead of TrainingPeaks after `e`: inside
+/// [`collecting`], for an outage or a refused login.
+pub fn may_answer_instead(e: &ApiError) -> bool {
+    NOTES.try_with(|_| ()).is_ok()
+        && !matches!(e, ApiError::NotFound { .. } | ApiError::InvalidRequest(_))
 }
 
 /// A failed fetch of one cached value (`cached`: the value and when it was

@@ -16,9 +16,12 @@
 //! - [`fallback`] — answers from the cache, said to be so, when
 //!   TrainingPeaks cannot be asked.
 //! - [`lock`] — one syncing process per athlete (tray app and sidecars).
+//! - [`logins`] — which athlete a login belongs to (by a fingerprint of the
+//!   cookie), so the cache can answer when TrainingPeaks cannot say.
 //! - [`paths`] — where the database lives (`TP_MCP_DATA_DIR`, one file per athlete).
 //!
-//! The store holds no secrets: no cookie, no token.
+//! The store holds no secrets: no cookie, no token (a login is remembered by
+//! a one-way fingerprint).
 
 pub mod cache;
 pub mod coverage;
@@ -27,6 +30,7 @@ pub mod db;
 pub mod error;
 pub mod fallback;
 pub mod lock;
+pub mod logins;
 pub mod paths;
 pub mod sync;
 pub mod workouts;
