@@ -63,6 +63,9 @@ function showStatus(d) {
     chip.textContent = "No training yet";
     chip.dataset.form = "neutral";
   }
+  const stale = $("stale");
+  stale.textContent = d.not_fresh ? d.not_fresh.note : "";
+  stale.hidden = !d.not_fresh;
   $("projection").textContent = d.projection_note || "";
   $("convention").textContent = d.convention ? "PMC: " + d.convention : "";
   document.title = (d.athlete ? d.athlete + " — " : "") + "Fitness — tp-mcp";

@@ -164,6 +164,7 @@ fn setup(app: &AppHandle, options: Options) {
             Event::SyncFinished {
                 at: Local::now(),
                 result: Err(e.clone()),
+                stale: None,
             },
         );
     }
@@ -475,9 +476,14 @@ pub async fn load_chart(app: &AppHandle, force: bool) -> Result<Arc<ChartData>, 
     match &result {
         Ok(data) => {
             tracing::info!(
-                "training data loaded: {} days in {} ms",
+                "training data loaded: {} days in {} ms{}",
                 data.dates.len(),
-                started.elapsed().as_millis()
+                started.elapsed().as_millis(),
+                if data.not_fresh.is_some() {
+                    " (not fresh: from the local history)"
+                } else {
+                    ""
+                }
             );
             *shared.chart.lock().unwrap() = Some((data.clone(), Instant::now()));
             // An athlete who never trained has no numbers, but the sync worked.
@@ -488,11 +494,13 @@ pub async fn load_chart(app: &AppHandle, force: bool) -> Result<Arc<ChartData>, 
                 tsb: 0.0,
                 form: "no training yet".into(),
             });
+            let stale = data.not_fresh.as_ref();
             dispatch(
                 app,
                 Event::SyncFinished {
-                    at,
+                    at: stale.and_then(|s| s.last_fetched).unwrap_or(at),
                     result: Ok(summary),
+                    stale: stale.map(|s| s.why.clone()),
                 },
             );
             let _ = app.emit("chart-updated", ());
@@ -504,6 +512,7 @@ pub async fn load_chart(app: &AppHandle, force: bool) -> Result<Arc<ChartData>, 
                 Event::SyncFinished {
                     at,
                     result: Err(e.clone()),
+                    stale: None,
                 },
             );
         }

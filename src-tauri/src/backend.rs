@@ -2,7 +2,7 @@
 //! sidecar builds (store first, TrainingPeaks for what is missing), the
 //! login check, and re-authentication through `tp-auth`.
 
-use crate::chart::{ChartData, PLAN_DAYS};
+use crate::chart::{ChartData, NotFresh, PLAN_DAYS};
 use crate::state::Login;
 use tokio::sync::RwLock;
 use tp_mcp::ServerContext;
@@ -49,19 +49,23 @@ impl Backend {
     }
 
     /// The chart's data: the whole history through the data path, the PMC
-    /// and projection from `tp-fitness`.
+    /// and projection from `tp-fitness`. When TrainingPeaks cannot be asked,
+    /// days the cache holds answer instead and the chart says it is not
+    /// fresh ([`NotFresh`]), as the tools do.
     pub async fn chart_data(&self) -> Result<ChartData, String> {
         let ctx = self.ctx.read().await.clone();
-        let profile = ctx.profile().await.map_err(|e| e.to_string())?;
-        let history = ctx
-            .fitness_history(&tp_fitness::PmcParams::default(), PLAN_DAYS)
-            .await
-            .map_err(|e| e.to_string())?;
-        Ok(ChartData::build(
-            profile.display_name(),
-            self.demo,
-            &history,
-        ))
+        let (loaded, stale_reads) = tp_store::fallback::collecting(async {
+            let profile = ctx.profile().await?;
+            let history = ctx
+                .fitness_history(&tp_fitness::PmcParams::default(), PLAN_DAYS)
+                .await?;
+            Ok::<_, tp_store::StoreError>((profile, history))
+        })
+        .await;
+        let (profile, history) = loaded.map_err(|e| e.to_string())?;
+        let mut data = ChartData::build(profile.display_name(), self.demo, &history);
+        data.not_fresh = NotFresh::from_reads(&stale_reads);
+        Ok(data)
     }
 
     /// "Re-authenticate from browser": imports the login, then reloads the

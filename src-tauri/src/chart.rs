@@ -4,7 +4,7 @@
 //! it computes nothing.
 
 use crate::state::Summary;
-use chrono::NaiveDate;
+use chrono::{DateTime, Local, NaiveDate};
 use serde::Serialize;
 use tp_fitness::form::FormStatus;
 use tp_fitness::projection::{Projection, project_from_loads};
@@ -46,6 +46,47 @@ pub struct ChartData {
     pub projection_note: String,
     /// e.g. "TrainingPeaks (step 1/T), CTL 42 d, ATL 7 d".
     pub convention: String,
+    /// Set when TrainingPeaks could not be asked and (some of) this came
+    /// from the local history.
+    pub not_fresh: Option<NotFresh>,
+}
+
+/// The chart came (partly) from the local history because TrainingPeaks
+/// could not be asked.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NotFresh {
+    /// When the oldest part of it was last fetched, if known.
+    pub last_fetched: Option<DateTime<Local>>,
+    /// Why TrainingPeaks could not be asked (the errors, saying what to do).
+    pub why: String,
+    /// What the chart window says.
+    pub note: String,
+}
+
+impl NotFresh {
+    /// From what [`tp_store::fallback::collecting`] noted; `None` when
+    /// everything was fresh.
+    pub fn from_reads(reads: &[tp_store::fallback::StaleRead]) -> Option<NotFresh> {
+        if reads.is_empty() {
+            return None;
+        }
+        let last_fetched = tp_store::fallback::oldest_fetch(reads)
+            .and_then(|s| DateTime::from_timestamp(s, 0))
+            .map(|t| t.with_timezone(&Local));
+        let why = tp_store::fallback::distinct_problems(reads).join(" ");
+        let since = last_fetched.map_or_else(
+            || "as last fetched".to_string(),
+            |t| format!("as last fetched {}", t.format("%Y-%m-%d %H:%M")),
+        );
+        let note = format!(
+            "Not fresh: TrainingPeaks could not be asked, so this is your training {since}. {why}"
+        );
+        Some(NotFresh {
+            last_fetched,
+            why,
+            note,
+        })
+    }
 }
 
 /// Today's numbers and their labels.
@@ -110,6 +151,7 @@ impl ChartData {
             status,
             projection_note: String::new(),
             convention: series.describe(),
+            not_fresh: None,
             dates,
         };
         for day in &series.days {

@@ -47,9 +47,13 @@ pub struct Summary {
 pub enum Event {
     CheckFinished(CheckOutcome),
     SyncStarted,
+    /// A data load ended. `at`: when the data was fetched from
+    /// TrainingPeaks; `stale`: why it came from the local history instead
+    /// (then `at` is when it was last fetched).
     SyncFinished {
         at: DateTime<Local>,
         result: Result<Summary, String>,
+        stale: Option<String>,
     },
     ReauthStarted,
     /// `Ok` names the browser the login came from.
@@ -139,14 +143,16 @@ impl TrayState {
                 }
             }
             Event::SyncStarted => self.syncing += 1,
-            Event::SyncFinished { at, result } => {
+            Event::SyncFinished { at, result, stale } => {
                 self.syncing = self.syncing.saturating_sub(1);
                 match result {
                     Ok(summary) => {
                         self.summary = Some(summary);
                         self.last_sync = Some(at);
-                        self.sync_error = None;
-                        if matches!(self.login, Login::Unknown | Login::Unreachable(_)) {
+                        // Numbers from the cache: shown, with why they are not fresh.
+                        let fresh = stale.is_none();
+                        self.sync_error = stale;
+                        if fresh && matches!(self.login, Login::Unknown | Login::Unreachable(_)) {
                             self.login = Login::Valid;
                         }
                     }
@@ -348,6 +354,7 @@ mod tests {
         let effects = s.apply(Event::SyncFinished {
             at: t(9, 0),
             result: Ok(summary()),
+            stale: None,
         });
         assert!(effects.is_empty());
         assert_eq!(s.icon(), IconKind::Connected);
@@ -444,6 +451,7 @@ mod tests {
         s.apply(Event::SyncFinished {
             at: t(8, 0),
             result: Ok(summary()),
+            stale: None,
         });
         s.apply(Event::CheckFinished(Login::Unreachable("timed out".into())));
         assert_eq!(s.icon(), IconKind::Connected);
@@ -458,6 +466,7 @@ mod tests {
         s.apply(Event::SyncFinished {
             at: t(9, 0),
             result: Err("HTTP 503".into()),
+            stale: None,
         });
         assert_eq!(
             s.sync_line(t(9, 1)),
@@ -468,6 +477,42 @@ mod tests {
     }
 
     #[test]
+    fn numbers_from_the_cache_are_shown_with_when_they_were_fetched() {
+        // Started during an outage: the first load comes from the cache.
+        let mut s = TrayState::new(false);
+        s.apply(Event::SyncStarted);
+        s.apply(Event::SyncFinished {
+            at: t(7, 30),
+            result: Ok(summary()),
+            stale: Some("HTTP 503 from TrainingPeaks".into()),
+        });
+        assert!(
+            s.status_line().starts_with("Alex Demo · CTL 70"),
+            "{}",
+            s.status_line()
+        );
+        assert_eq!(
+            s.sync_line(t(9, 0)),
+            "Last sync at 07:30 · last refresh failed"
+        );
+        assert_eq!(
+            s.login,
+            Login::Unknown,
+            "the cache says nothing about the login"
+        );
+        assert_eq!(s.sync_error.as_deref(), Some("HTTP 503 from TrainingPeaks"));
+        // TrainingPeaks back: fresh again.
+        s.apply(Event::SyncStarted);
+        s.apply(Event::SyncFinished {
+            at: t(9, 5),
+            result: Ok(summary()),
+            stale: None,
+        });
+        assert_eq!(s.sync_line(t(9, 5)), "Last sync just now");
+        assert_eq!(s.login, Login::Valid);
+    }
+
+    #[test]
     fn first_sync_failure_is_shown() {
         let mut s = TrayState::new(false);
         s.apply(Event::CheckFinished(Login::Valid));
@@ -475,6 +520,7 @@ mod tests {
         s.apply(Event::SyncFinished {
             at: t(8, 0),
             result: Err("HTTP 500\nmore".into()),
+            stale: None,
         });
         assert_eq!(s.status_line(), "Could not load your training: HTTP 500");
         assert_eq!(s.sync_line(t(8, 0)), "Not synced yet");

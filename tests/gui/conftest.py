@@ -277,6 +277,13 @@ class Fake:
         with urllib.request.urlopen(f"{self.url}/_fake/tokens", timeout=10) as r:
             return json.loads(r.read())
 
+    def admin(self, path: str, body: dict | None = None):
+        """A fault switch or other `/_fake/` admin call."""
+        req = urllib.request.Request(f"{self.url}/_fake/{path}", data=json.dumps(body or {}).encode(),
+                                     method="POST", headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(req, timeout=10) as r:
+            return json.loads(r.read() or b"null")
+
     def close(self):
         AUDIT.unwatch_fake(self._audit)
         self.proc.terminate()
@@ -347,14 +354,19 @@ def free_port() -> int:
 class WebDriver:
     """A minimal W3C WebDriver client (stdlib only) for `tauri-driver`."""
 
+    started = 0
+
     def __init__(self, env: dict, app_args: list[str]):
         driver = shutil.which("tauri-driver", path=os.environ.get("TAURI_DRIVER_PATH", os.environ["PATH"]))
         if driver is None:
             pytest.fail("tauri-driver is not installed (scripts/test-gui installs it)")
         self.port, native = free_port(), free_port()
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        self.log = open(ARTIFACTS / "tauri-driver.log", "w")
-        AUDIT.watch_file(ARTIFACTS / "tauri-driver.log")
+        # One log per app started (the leak audit reads them all at the end).
+        WebDriver.started += 1
+        self.log_path = ARTIFACTS / f"tauri-driver-{WebDriver.started}.log"
+        self.log = open(self.log_path, "w")
+        AUDIT.watch_file(self.log_path)
         self.proc = subprocess.Popen(
             [driver, "--port", str(self.port), "--native-port", str(native),
              "--native-driver", shutil.which("WebKitWebDriver") or "/usr/bin/WebKitWebDriver"],

@@ -422,7 +422,7 @@ def test_the_tray_and_two_sidecars_share_one_cache(display, home):
         if wd is not None:
             wd.quit()
         fake.close()
-    tray_log = (ARTIFACTS / "tauri-driver.log").read_text(errors="replace")
+    tray_log = wd.log_path.read_text(errors="replace")
 
     errors = [r["error"] for r in refreshed if "error" in r]
     assert not errors, errors
@@ -447,3 +447,56 @@ def test_the_tray_and_two_sidecars_share_one_cache(display, home):
     with sqlite3.connect(next(data.glob("athlete-*.sqlite3"))) as db:
         assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
         assert db.execute("SELECT count(*) FROM workouts").fetchone()[0] > 100
+
+
+def test_an_outage_shows_the_cached_chart_marked_not_fresh(display, home):
+    """TrainingPeaks fails (HTTP 503) on a refresh: the chart keeps the same
+    numbers, from the local history, and says so in the window and in the
+    tray's sync line; fresh again once TrainingPeaks is back. Then the tray
+    starts with nothing listening at all (offline): the cache of the login it
+    was last seen with still draws the chart, marked not fresh."""
+    fake = Fake("gui-outage-cookie-0123456789abcdef")
+    env = {**base_env(display, home), "TP_API_BASE_URL": fake.url, "TP_AUTH_COOKIE": fake.cookie,
+           "TP_MCP_DATA_DIR": str(home / "data"), "TP_MCP_STALE_SECS": "0", "TP_API_TIMEOUT_SECS": "2",
+           "TP_MCP_TODAY": TODAY}
+    refresh = """
+        const done = arguments[arguments.length - 1];
+        window.__TAURI__.core.invoke('refresh_chart')
+          .then(d => done({status: d.status, not_fresh: d.not_fresh}))
+          .catch(e => done({error: String(e)}));"""
+    stale_shown = lambda: wd.js("const e = document.getElementById('stale'); return e.hidden ? null : e.textContent")
+    wd = WebDriver(env, ["--open-chart"])
+    try:
+        wait_for("the chart to be ready", lambda: wd.js("return document.body.dataset.state") == "ready", timeout=120)
+        fresh = wd.js("return {status: tpChart.data.status, not_fresh: tpChart.data.not_fresh}")
+        assert fresh["not_fresh"] is None and fresh["status"]["ctl"] > 0
+        assert stale_shown() is None
+
+        fake.admin("fail", {"n": 100000, "status": 503})
+        during = wd.js_async(refresh)
+        assert "error" not in during, during
+        assert during["status"] == fresh["status"], "the same numbers, from the cache"
+        assert "HTTP 503" in during["not_fresh"]["why"]
+        note = wait_for("the not-fresh note in the window", stale_shown)
+        wd.screenshot("chart-not-fresh")
+        assert note.startswith("Not fresh: TrainingPeaks could not be asked") and "HTTP 503" in note, note
+        wait_for("the sync line to say the refresh failed", lambda: "last refresh failed" in wd.text("#status"))
+
+        fake.admin("reset_faults")
+        after = wd.js_async(refresh)
+        assert after.get("not_fresh") is None and after["status"] == fresh["status"], after
+        wait_for("the note to go", lambda: stale_shown() is None)
+    finally:
+        wd.quit()
+        fake.close()
+
+    # Nothing listens at TP_API_BASE_URL any more.
+    wd = WebDriver(env, ["--open-chart"])
+    try:
+        wait_for("the chart, from the cache", lambda: wd.js("return document.body.dataset.state") == "ready", timeout=120)
+        offline = wd.js("return {status: tpChart.data.status, not_fresh: tpChart.data.not_fresh}")
+        assert offline["status"] == fresh["status"]
+        assert offline["not_fresh"] and "reach TrainingPeaks" in offline["not_fresh"]["why"], offline
+        assert "Not fresh" in wait_for("the note", stale_shown)
+    finally:
+        wd.quit()

@@ -48,11 +48,9 @@ impl ToolAnswer {
             );
             self.text.push_str(&format!("\n- {}, {at}", r.what));
         }
-        let mut problems: Vec<&str> = reads.iter().map(|r| r.problem.as_str()).collect();
-        problems.dedup();
         self.text.push_str(&format!(
             "\nWhy: {} Anything changed since may be missing; ask again later.",
-            problems.join(" ")
+            tp_store::fallback::distinct_problems(reads).join(" ")
         ));
         if let serde_json::Value::Object(map) = &mut self.structured {
             let list = reads

@@ -79,6 +79,23 @@ pub(crate) fn or_cached<T>(
     }
 }
 
+/// The distinct problems behind `reads`, in the order first met: what to
+/// tell the user (the same error usually stands behind every read).
+pub fn distinct_problems(reads: &[StaleRead]) -> Vec<&str> {
+    let mut problems: Vec<&str> = Vec::new();
+    for r in reads {
+        if !problems.contains(&r.problem.as_str()) {
+            problems.push(&r.problem);
+        }
+    }
+    problems
+}
+
+/// When the oldest of `reads` was last fetched (Unix seconds), if known.
+pub fn oldest_fetch(reads: &[StaleRead]) -> Option<i64> {
+    reads.iter().filter_map(|r| r.fetched_at).min()
+}
+
 /// Records that `what` was answered from the cache.
 pub(crate) fn note(what: &'static str, fetched_at: Option<i64>, problem: &ApiError) {
     let read = StaleRead {
@@ -97,6 +114,24 @@ pub(crate) fn note(what: &'static str, fetched_at: Option<i64>, problem: &ApiErr
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn problems_are_told_once_each_and_the_oldest_fetch_is_found() {
+        let read = |what, fetched_at, problem: &str| StaleRead {
+            what,
+            fetched_at,
+            problem: problem.into(),
+        };
+        let reads = [
+            read("workouts", Some(200), "HTTP 503"),
+            read("daily training load", None, "timed out"),
+            read("the profile", Some(100), "HTTP 503"),
+        ];
+        assert_eq!(distinct_problems(&reads), ["HTTP 503", "timed out"]);
+        assert_eq!(oldest_fetch(&reads), Some(100));
+        assert_eq!(oldest_fetch(&reads[1..2]), None);
+        assert!(distinct_problems(&[]).is_empty());
+    }
 
     fn outage() -> StoreError {
         StoreError::Api(ApiError::Timeout {
