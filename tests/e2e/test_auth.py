@@ -308,6 +308,8 @@ async def test_refresh_auth_says_why_when_no_browser_has_a_login(fresh_fake, hom
         refreshed = await call_ok(s, "tp_refresh_auth")
         sc = refreshed.structuredContent
         assert sc["authenticated"] is False
+        assert sc["could_not_check"] is False, "a refused cookie is a definite answer"
+        assert "Not authenticated." in text_of(refreshed)
         problem = sc["problem"]
         assert "refused" in problem
         assert "No usable TrainingPeaks login was found in your browsers" in problem

@@ -106,6 +106,21 @@ impl ApiError {
             ApiError::NoCookie | ApiError::CookieExpired { .. } | ApiError::Unauthorized { .. }
         )
     }
+
+    /// True when TrainingPeaks could not give an answer at all (no
+    /// connection, a timeout, a 5xx, rate limiting, an unreadable body):
+    /// an outage says nothing about the login or the data, unlike a 401,
+    /// 403 or 404.
+    pub fn is_outage(&self) -> bool {
+        matches!(
+            self,
+            ApiError::Network { .. }
+                | ApiError::Timeout { .. }
+                | ApiError::Server { .. }
+                | ApiError::RateLimited { .. }
+                | ApiError::Malformed { .. }
+        )
+    }
 }
 
 /// A short single-line excerpt of a response body for error messages.
@@ -120,5 +135,62 @@ pub(crate) fn snippet(body: &[u8]) -> String {
         "(empty body)".into()
     } else {
         cut
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_outage_is_neither_a_login_problem_nor_an_answer() {
+        let endpoint = || "the workouts".to_string();
+        let outages = [
+            ApiError::Network {
+                endpoint: endpoint(),
+                detail: "refused".into(),
+                attempts: 3,
+            },
+            ApiError::Timeout {
+                endpoint: endpoint(),
+                timeout_s: 2,
+                attempts: 3,
+            },
+            ApiError::Server {
+                status: 503,
+                endpoint: endpoint(),
+                attempts: 3,
+            },
+            ApiError::RateLimited { retry_after: None },
+            ApiError::Malformed {
+                endpoint: endpoint(),
+                detail: "EOF".into(),
+            },
+        ];
+        for e in &outages {
+            assert!(e.is_outage() && !e.needs_reauth(), "{e}");
+        }
+        let answers = [
+            ApiError::NoCookie,
+            ApiError::CookieExpired { status: 401 },
+            ApiError::Unauthorized {
+                endpoint: endpoint(),
+            },
+            ApiError::Forbidden {
+                endpoint: endpoint(),
+            },
+            ApiError::NotFound {
+                endpoint: endpoint(),
+            },
+            ApiError::Status {
+                status: 418,
+                endpoint: endpoint(),
+                snippet: "teapot".into(),
+            },
+            ApiError::InvalidRequest("a 100-year range".into()),
+        ];
+        for e in &answers {
+            assert!(!e.is_outage(), "{e}");
+        }
     }
 }

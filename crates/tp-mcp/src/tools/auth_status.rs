@@ -22,6 +22,9 @@ pub struct AuthStatusOutput {
     /// Seconds until the current bearer token expires (it is renewed automatically).
     pub token_expires_in_s: Option<u64>,
     pub account: Option<Account>,
+    /// TrainingPeaks could not be asked (no connection, an outage, rate
+    /// limiting): whether the login works is not known, and it may be fine.
+    pub could_not_check: bool,
     /// What is wrong, when not authenticated.
     pub problem: Option<String>,
 }
@@ -44,6 +47,7 @@ pub(crate) async fn check(ctx: &ServerContext) -> AuthStatusOutput {
         token_valid: false,
         token_expires_in_s: None,
         account: None,
+        could_not_check: false,
         problem: None,
     };
     if ctx.cookie_origin() == CookieOrigin::Missing || !ctx.client.has_cookie() {
@@ -57,6 +61,7 @@ pub(crate) async fn check(ctx: &ServerContext) -> AuthStatusOutput {
             out.token_expires_in_s = Some(remaining.as_secs());
         }
         Err(e) => {
+            out.could_not_check = e.is_outage();
             out.problem = Some(e.to_string());
             return out;
         }
@@ -83,6 +88,11 @@ pub(crate) fn render(out: &AuthStatusOutput, heading: &str) -> String {
     let mut text = format!("{heading}\n\n");
     if out.authenticated {
         text.push_str("Authenticated with TrainingPeaks.\n");
+    } else if out.could_not_check {
+        text.push_str(
+            "Could not check the login: TrainingPeaks could not be asked just now (the login itself may be fine). \
+             Training already in the local history can still be asked about; such answers say they are not fresh.\n",
+        );
     } else {
         text.push_str("Not authenticated.\n");
     }
