@@ -85,18 +85,16 @@ pub fn range(
     let end_date = opt_date("end_date", end)?.unwrap_or(default_end);
     let start_date = match opt_date("start_date", start)? {
         Some(s) => s,
-        None => last_days(end_date, default_days).0,
+        None => first_of_last_days(end_date, default_days),
     };
     check_range(start_date, end_date)?;
     Ok((start_date, end_date))
 }
 
-/// The `days` days ending on `end`, inclusive: `(end − (days − 1), end)`.
-pub fn last_days(end: NaiveDate, days: u64) -> (NaiveDate, NaiveDate) {
-    let start = end
-        .checked_sub_days(Days::new(days.saturating_sub(1)))
-        .unwrap_or(end);
-    (start, end)
+/// The first of the `days` days ending on `end` inclusive: `end − (days − 1)`.
+pub fn first_of_last_days(end: NaiveDate, days: u64) -> NaiveDate {
+    end.checked_sub_days(Days::new(days.saturating_sub(1)))
+        .unwrap_or(end)
 }
 
 /// Refuses inverted and over-long ranges.

@@ -52,7 +52,7 @@ planned workout does it use the last 28 days' average, and the answer says which
         let horizon = args::days("projection_days", a.projection_days.unwrap_or(7), 180)?;
         let history = ctx.fitness_history(&params, horizon).await?;
         let today = history.today;
-        let (start, _) = args::last_days(today, days);
+        let start = args::first_of_last_days(today, days);
         let trend = tp_fitness::fitness_trend(&history.series, start, today)
             .ok_or_else(|| ArgError::new("days", "no fitness data in that window"))?;
         let projection = tp_fitness::projection::project_from_loads(

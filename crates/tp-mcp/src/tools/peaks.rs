@@ -103,7 +103,7 @@ for 5 s … 90 min (W), peak heart rate over the same durations (bpm), and for r
             .into());
         }
         let end = ctx.today();
-        let (start, _) = args::last_days(end, days);
+        let start = args::first_of_last_days(end, days);
         let mut peaks = Vec::new();
         let mut source = PeakSource::RankingEndpoint;
         for t in &types {

@@ -57,7 +57,7 @@ distribution, personal records count, and the best values with the workouts they
         };
         let days = args::days("days", a.days.unwrap_or(90), args::MAX_RANGE_DAYS)?;
         let end = ctx.today();
-        let (start, _) = args::last_days(end, days);
+        let start = args::first_of_last_days(end, days);
         let workouts = ctx.workouts(start, end).await?;
         let ftp = ctx.ftp_if_needed(&workouts).await;
         let summary = tp_fitness::performance_summary(&workouts, &sports, start, end, ftp);

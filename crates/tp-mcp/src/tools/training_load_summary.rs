@@ -42,7 +42,7 @@ per week) from the whole-history PMC. Default: last 90 days.";
     async fn run(ctx: &ServerContext, a: LoadArgs) -> Result<(LoadOutput, String), ToolError> {
         let days = args::days("days", a.days.unwrap_or(90), args::MAX_RANGE_DAYS)?;
         let end = ctx.today();
-        let (start, _) = args::last_days(end, days);
+        let start = args::first_of_last_days(end, days);
         let workouts = ctx.workouts(start, end).await?;
         let summary = tp_fitness::training_load_summary(&workouts, start, end);
         let history = ctx.fitness_history(&PmcParams::default(), 0).await?;
