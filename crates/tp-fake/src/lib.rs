@@ -52,6 +52,7 @@ mod performance;
 mod profile;
 mod prose;
 mod records;
+mod recording;
 mod routes;
 mod server;
 mod workout;
@@ -72,6 +73,7 @@ pub use records::{
     find_kind,
 };
 pub use routes::MAX_WORKOUT_RANGE_DAYS;
+pub use recording::{DeviceSport, DeviceTotals, Recording, Sample};
 pub use server::FakeServer;
 pub use workout::{FakeWorkout, WORKOUT_TYPES};
 

@@ -6,6 +6,9 @@
 //! fields never make a response unreadable.
 //!
 //! - [`workout`] — a completed or planned workout ([`Workout`]).
+//! - [`device_files`] — the device files uploaded for a workout ([`WorkoutDetails`]).
+//! - [`activity`] — a device file decoded: second-by-second [`Streams`] on
+//!   one time base, laps and session totals ([`Activity`]).
 //! - [`fitness`] — one day of performance data ([`FitnessDay`]) and its request body.
 //! - [`records`] — personal records per workout and per-sport rankings.
 //! - [`profile`] — the signed-in user and the athlete id ([`UserProfile`]).
@@ -16,6 +19,8 @@
 //! This crate does no IO: `tp-api` fetches, `tp-store` keeps, `tp-fitness`
 //! computes, all over these types.
 
+pub mod activity;
+pub mod device_files;
 pub mod fitness;
 #[doc(hidden)]
 pub mod fuzzing;
@@ -27,6 +32,8 @@ pub mod settings;
 pub mod sport;
 pub mod workout;
 
+pub use activity::{Activity, Channel, ChannelKind, FileFormat, Lap, SessionTotals, Streams};
+pub use device_files::{DeviceFileInfo, WorkoutDetails};
 pub use fitness::{FitnessDay, PerformanceDataRequest};
 pub use pr_types::{PrClass, PrSport, PrType};
 pub use profile::{AthleteRef, UserEnvelope, UserProfile};
