@@ -93,6 +93,17 @@ pub enum ApiError {
     )]
     Malformed { endpoint: String, detail: String },
 
+    /// The answer was larger than the client accepts.
+    #[error(
+        "TrainingPeaks sent more than {limit_mib} MiB for {endpoint}; tp-mcp stopped reading it. \
+This is not a workout file a device writes; if it is yours, report it."
+    )]
+    TooLarge { endpoint: String, limit_mib: usize },
+
+    /// A device file arrived but is not readable as what it says it is.
+    #[error("The device file of {endpoint} could not be unpacked: {detail}.")]
+    BadFile { endpoint: String, detail: String },
+
     /// A request the client refuses to send (bad arguments).
     #[error("Invalid request: {0}")]
     InvalidRequest(String),

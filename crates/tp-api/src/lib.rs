@@ -11,6 +11,8 @@
 //!   fallback), settings.
 //! - `transport` — sending one request: bearer token, spacing, retries,
 //!   and HTTP status → [`ApiError`].
+//! - [`device_files`] — a workout's device-file list and the download of
+//!   one, gzip unpacked, bounded ([`MAX_FILE_BYTES`]).
 //! - [`token`] — [`TokenCache`]: refresh 60 s before expiry, one refresh
 //!   shared by concurrent callers, generation-safe invalidation on 401.
 //! - [`throttle`] — at least 150 ms between requests.
@@ -24,6 +26,7 @@
 
 pub mod client;
 pub mod config;
+pub mod device_files;
 pub mod endpoints;
 pub mod error;
 #[doc(hidden)]
@@ -36,6 +39,7 @@ pub mod windows;
 
 pub use client::TpClient;
 pub use config::{ClientConfig, RetryPolicy};
+pub use device_files::{DownloadedFile, MAX_FILE_BYTES};
 pub use endpoints::PeakSource;
 pub use error::ApiError;
 pub use secret::Secret;

@@ -30,6 +30,9 @@ pub(crate) struct ApiRequest {
     pub query: Vec<(&'static str, String)>,
     /// Safe to repeat (reads). The performance-data POST is a read.
     pub idempotent: bool,
+    /// Longest body accepted (bytes); a longer one is refused, never read
+    /// whole (a runaway or hostile answer cannot fill the memory).
+    pub max_body: usize,
 }
 
 impl ApiRequest {
@@ -41,9 +44,14 @@ impl ApiRequest {
             body: None,
             query: Vec::new(),
             idempotent: true,
+            max_body: MAX_BODY_BYTES,
         }
     }
 }
+
+/// The largest answer read from TrainingPeaks (64 MiB): a decade of
+/// workouts is a few MiB, a 24-hour device file about 10 MiB.
+pub const MAX_BODY_BYTES: usize = 64 * 1024 * 1024;
 
 /// What a failed attempt means for the loop.
 enum Outcome {
@@ -121,9 +129,13 @@ impl TpClient {
         };
         let status = response.status();
         if status.is_success() {
-            return match response.bytes().await {
+            return match read_bounded(response, req.max_body).await {
                 Ok(body) => Outcome::Done(body),
-                Err(e) => self.transport_failure(e, req, attempt),
+                Err(BodyError::Transport(e)) => self.transport_failure(e, req, attempt),
+                Err(BodyError::TooLarge) => Outcome::Fail(ApiError::TooLarge {
+                    endpoint: what.clone(),
+                    limit_mib: req.max_body / (1024 * 1024),
+                }),
             };
         }
         let retry_after = parse_retry_after(response.headers());
@@ -252,6 +264,30 @@ impl TpClient {
             detail: e.to_string(),
         })
     }
+}
+
+enum BodyError {
+    Transport(reqwest::Error),
+    TooLarge,
+}
+
+/// The whole body, or `TooLarge` as soon as it announces or reaches more
+/// than `limit` bytes (the rest is never read).
+async fn read_bounded(
+    mut response: reqwest::Response,
+    limit: usize,
+) -> Result<bytes::Bytes, BodyError> {
+    if response.content_length().is_some_and(|n| n > limit as u64) {
+        return Err(BodyError::TooLarge);
+    }
+    let mut body = bytes::BytesMut::new();
+    while let Some(chunk) = response.chunk().await.map_err(BodyError::Transport)? {
+        if body.len() + chunk.len() > limit {
+            return Err(BodyError::TooLarge);
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body.freeze())
 }
 
 /// Reads the token from `{"success": true, "token": {"access_token", "expires_in"}}`,

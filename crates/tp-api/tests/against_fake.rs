@@ -446,3 +446,115 @@ async fn secrets_never_appear_in_errors_or_debug() {
         "Debug shows that a cookie is held, redacted"
     );
 }
+
+/// A completed ride (with power) and its listed device file.
+async fn ride_with_file(client: &TpClient) -> (i64, tp_api::tp_model::DeviceFileInfo) {
+    let from = today() - Days::new(40);
+    let workouts = client
+        .workouts(DEMO_ATHLETE_ID, from, today())
+        .await
+        .unwrap();
+    for w in workouts.iter().rev().filter(|w| w.power_average.is_some()) {
+        let details = client
+            .workout_details(DEMO_ATHLETE_ID, w.workout_id)
+            .await
+            .unwrap();
+        if let Some(file) = details.device_file() {
+            return (w.workout_id, file.clone());
+        }
+    }
+    panic!("no ride with a file in 40 days");
+}
+
+/// The device-file list and the download: a FIT file arrives whole and
+/// unpacked (`.fit` starts with the FIT header), at two requests.
+#[tokio::test]
+async fn device_file_list_and_download() {
+    let fake = fake().await;
+    let ctl = fake.control();
+    let client = client_for(&fake, |_| {});
+    let (id, file) = ride_with_file(&client).await;
+    ctl.reset_counts();
+    let got = client
+        .device_file(DEMO_ATHLETE_ID, id, &file)
+        .await
+        .unwrap();
+    assert_eq!(&got.bytes[8..12], b".FIT");
+    assert_eq!(
+        got.was_gzip,
+        file.file_name.as_deref().unwrap().ends_with(".gz")
+    );
+    assert_eq!(count(&ctl, Endpoint::DeviceFile), 1);
+    // A planned workout lists none.
+    let planned = client
+        .workouts(
+            DEMO_ATHLETE_ID,
+            today() + Days::new(1),
+            today() + Days::new(7),
+        )
+        .await
+        .unwrap();
+    let details = client
+        .workout_details(DEMO_ATHLETE_ID, planned[0].workout_id)
+        .await
+        .unwrap();
+    assert!(details.device_file().is_none());
+}
+
+/// Every failure of the new endpoints is a typed error in words: 404, 500
+/// after retries, a truncated body (retried, then reported), gzip garbage,
+/// a gzip bomb and an endless body (both stopped at the bound).
+#[tokio::test]
+async fn device_file_failures_are_bounded_and_typed() {
+    let fake = fake().await;
+    let ctl = fake.control();
+    let client = client_for(&fake, |_| {});
+    let (id, file) = ride_with_file(&client).await;
+
+    ctl.fail_next_on(Endpoint::DeviceFile, 1, 404);
+    let e = client
+        .device_file(DEMO_ATHLETE_ID, id, &file)
+        .await
+        .unwrap_err();
+    assert!(matches!(e, ApiError::NotFound { .. }), "{e}");
+
+    ctl.fail_next_on(Endpoint::DeviceFile, 3, 500);
+    let e = client
+        .device_file(DEMO_ATHLETE_ID, id, &file)
+        .await
+        .unwrap_err();
+    assert!(matches!(e, ApiError::Server { attempts: 3, .. }), "{e}");
+
+    ctl.drop_next(1);
+    let ok = client
+        .device_file(DEMO_ATHLETE_ID, id, &file)
+        .await
+        .unwrap();
+    assert_eq!(&ok.bytes[8..12], b".FIT", "a dropped download is retried");
+
+    ctl.set_device_file_mode(tp_fake::DeviceFileMode::GzipGarbage);
+    let listed = client.workout_details(DEMO_ATHLETE_ID, id).await.unwrap();
+    let gz = listed.device_file().unwrap().clone();
+    let e = client
+        .device_file(DEMO_ATHLETE_ID, id, &gz)
+        .await
+        .unwrap_err();
+    assert!(matches!(e, ApiError::BadFile { .. }), "{e}");
+
+    ctl.set_device_file_mode(tp_fake::DeviceFileMode::GzipBomb);
+    let e = client
+        .device_file(DEMO_ATHLETE_ID, id, &gz)
+        .await
+        .unwrap_err();
+    assert!(matches!(e, ApiError::TooLarge { .. }), "{e}");
+
+    ctl.set_device_file_mode(tp_fake::DeviceFileMode::Endless);
+    let started = Instant::now();
+    let e = client
+        .device_file(DEMO_ATHLETE_ID, id, &gz)
+        .await
+        .unwrap_err();
+    assert!(matches!(e, ApiError::TooLarge { .. }), "{e}");
+    assert!(started.elapsed() < Duration::from_secs(20));
+    assert!(!e.is_outage(), "a bad file is not an outage");
+}

@@ -39,6 +39,8 @@ pub fn admin_router() -> Router<FakeControl> {
         .route("/_fake/edit_workout", post(edit_workout))
         .route("/_fake/add_workout", post(add_workout))
         .route("/_fake/athlete", get(athlete_summary))
+        .route("/_fake/device_files", post(device_files))
+        .route("/_fake/reupload", post(reupload))
 }
 
 fn ok() -> Response {
@@ -217,6 +219,37 @@ async fn edit_workout(State(c): State<FakeControl>, body: Bytes) -> Result<Respo
 async fn add_workout(State(c): State<FakeControl>, body: Bytes) -> Result<Response, AdminError> {
     let workout: FakeWorkout = parse(&body)?;
     c.add_workout(workout);
+    Ok(ok())
+}
+
+#[derive(Deserialize)]
+struct ModeBody {
+    mode: String,
+}
+
+/// `{"mode": "normal" | "no_files" | "gzip_garbage" | "gzip_bomb" | "endless"}`:
+/// what every device-file request gets from now on.
+async fn device_files(State(c): State<FakeControl>, body: Bytes) -> Result<Response, AdminError> {
+    let body: ModeBody = parse(&body)?;
+    let mode = crate::device::DeviceFileMode::parse(&body.mode).ok_or_else(|| {
+        error(
+            StatusCode::BAD_REQUEST,
+            format!("unknown mode {:?}", body.mode),
+        )
+    })?;
+    c.set_device_file_mode(mode);
+    Ok(ok())
+}
+
+/// `{"workoutId": N}`: the workout's device file is uploaded again (new id).
+async fn reupload(State(c): State<FakeControl>, body: Bytes) -> Result<Response, AdminError> {
+    let body: WorkoutBody = parse(&body)?;
+    if !c.reupload(body.workout_id) {
+        return Err(error(
+            StatusCode::NOT_FOUND,
+            "no such workout with a device file",
+        ));
+    }
     Ok(ok())
 }
 

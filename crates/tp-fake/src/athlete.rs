@@ -7,13 +7,17 @@
 //! stay consistent with the workouts.
 
 use std::collections::HashMap;
+use std::sync::{Arc, OnceLock};
 
 use chrono::NaiveDate;
 
 use crate::HISTORY_START;
+use crate::device::{self, DeviceFileMode, FileBody, FileInfo};
 use crate::generate::{self, PLAN_HORIZON_DAYS};
 use crate::performance::{self, PerfRow, PmcConstants};
 use crate::profile::Profile;
+use crate::recorder;
+use crate::recording::Recording;
 use crate::records::{Peaks, PersonalRecord, Records};
 use crate::workout::FakeWorkout;
 
@@ -25,7 +29,11 @@ pub struct DemoAthlete {
     profile: Profile,
     workouts: Vec<FakeWorkout>,
     index: HashMap<i64, usize>,
-    records: Records,
+    /// Derived on first need (the recordings behind them take a moment):
+    /// see [`DemoAthlete::records`].
+    records: Arc<OnceLock<Records>>,
+    /// Device files uploaded again (`POST /_fake/reupload`): how often.
+    reuploads: HashMap<i64, u32>,
 }
 
 impl DemoAthlete {
@@ -45,7 +53,8 @@ impl DemoAthlete {
             profile,
             workouts,
             index: HashMap::new(),
-            records: Records::default(),
+            records: Arc::default(),
+            reuploads: HashMap::new(),
         };
         athlete.reindex();
         athlete
@@ -60,22 +69,81 @@ impl DemoAthlete {
             profile: Profile::default(),
             workouts: Vec::new(),
             index: HashMap::new(),
-            records: Records::default(),
+            records: Arc::default(),
+            reuploads: HashMap::new(),
         };
         athlete.reindex();
         athlete
     }
 
     /// Restores the invariants after any change to `workouts`: sorted,
-    /// indexed, records derived, `personalRecordCount` in step.
+    /// indexed, records to be derived again.
     fn reindex(&mut self) {
         self.workouts.sort_by_key(FakeWorkout::sort_key);
-        self.records = Records::compute(self.seed, &self.profile, &self.workouts);
+        self.records = Arc::default();
         self.index.clear();
-        for (i, w) in self.workouts.iter_mut().enumerate() {
-            w.personal_record_count = self.records.for_workout(w.workout_id).len() as i32;
+        for (i, w) in self.workouts.iter().enumerate() {
             self.index.insert(w.workout_id, i);
         }
+    }
+
+    /// A workout's JSON as the API serves it, `personalRecordCount` in step
+    /// with the records.
+    pub fn workout_json(&self, w: &FakeWorkout) -> serde_json::Value {
+        let mut json = w.to_json();
+        json["personalRecordCount"] = self.personal_records(w.workout_id).len().into();
+        json
+    }
+
+    /// The workout's device file, if it has one.
+    pub fn device_file(&self, workout_id: i64, mode: DeviceFileMode) -> Option<FileInfo> {
+        let w = self.workout(workout_id)?;
+        let version = 1 + self.reuploads.get(&workout_id).copied().unwrap_or(0);
+        device::file_info(self.seed, w, version, mode)
+    }
+
+    /// The bytes of the workout's device file `file_id`; `None` when the
+    /// workout has no file by that id.
+    pub fn device_file_body(
+        &self,
+        workout_id: i64,
+        file_id: &str,
+        mode: DeviceFileMode,
+    ) -> Option<FileBody> {
+        let info = self.device_file(workout_id, mode)?;
+        if info.file_id != file_id {
+            return None;
+        }
+        device::file_body(
+            self.seed,
+            &self.profile,
+            self.workout(workout_id)?,
+            &info,
+            mode,
+        )
+    }
+
+    /// The workout's recording as its device wrote it (tests).
+    pub fn recording(&self, workout_id: i64) -> Option<Recording> {
+        recorder::record(self.seed, self.workout(workout_id)?, &self.profile)
+    }
+
+    /// Uploads a workout's device file again (a new file id); `false` when
+    /// the workout has none.
+    pub fn reupload(&mut self, workout_id: i64) -> bool {
+        if self
+            .device_file(workout_id, DeviceFileMode::Normal)
+            .is_none()
+        {
+            return false;
+        }
+        *self.reuploads.entry(workout_id).or_default() += 1;
+        true
+    }
+
+    /// How many personal records a workout earned.
+    pub fn personal_record_count(&self, workout_id: i64) -> usize {
+        self.personal_records(workout_id).len()
     }
 
     pub fn seed(&self) -> u64 {
@@ -155,18 +223,21 @@ impl DemoAthlete {
         performance::performance_data(self, start, end, constants, workout_types)
     }
 
+    /// Peaks and records, derived from the device recordings on first use
+    /// (a server starts deriving them in the background at once).
     pub fn records(&self) -> &Records {
-        &self.records
+        self.records
+            .get_or_init(|| Records::compute(self.seed, &self.profile, &self.workouts))
     }
 
     /// The personal records a workout earned.
     pub fn personal_records(&self, workout_id: i64) -> &[PersonalRecord] {
-        self.records.for_workout(workout_id)
+        self.records().for_workout(workout_id)
     }
 
     /// A completed ride's or run's peaks (what the records rank).
     pub fn peaks(&self, workout_id: i64) -> Option<&Peaks> {
-        self.records.peaks(workout_id)
+        self.records().peaks(workout_id)
     }
 
     /// Applies `edit` to a workout; `false` if there is no such workout.
@@ -208,7 +279,7 @@ mod tests {
 
     use super::*;
     use crate::generate::{COACH_START, NO_TSS_DAYS};
-    use crate::records::{PR_KINDS, Sport, TimeFrame};
+    use crate::records::{PR_KINDS, PrClass, Sport, TimeFrame};
 
     fn day(y: i32, m: u32, d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, d).unwrap()
@@ -394,11 +465,11 @@ mod tests {
         let mut rank_one = 0;
         for w in a.workouts() {
             assert_eq!(
-                w.personal_record_count as usize,
+                a.personal_record_count(w.workout_id),
                 a.personal_records(w.workout_id).len()
             );
             let Some(peaks) = a.peaks(w.workout_id) else {
-                assert_eq!(w.personal_record_count, 0);
+                assert_eq!(a.personal_record_count(w.workout_id), 0);
                 continue;
             };
             for &(kind, value) in &peaks.values {
@@ -431,7 +502,12 @@ mod tests {
         assert!(rank_one > 100);
     }
 
-    // Proves peaks are physiologically ordered: shorter spans never lower.
+    // Proves peaks are ordered as best efforts must be: a span that is a
+    // whole multiple of another is split into windows of the shorter one,
+    // one of which is at least as good (for distances, within the one
+    // second of sampling per piece). (Exact best efforts over spans that
+    // are not multiples can increase: [10, 0, 10] has a best 3 s of 6.7 but
+    // a best 2 s of 5.)
     #[test]
     fn peaks_do_not_increase_with_span() {
         let a = demo();
@@ -439,16 +515,32 @@ mod tests {
             let Some(peaks) = a.peaks(w.workout_id) else {
                 continue;
             };
-            for pair in peaks.values.windows(2) {
-                let ((k1, v1), (k2, v2)) = (pair[0], pair[1]);
-                if PR_KINDS[k1].class == PR_KINDS[k2].class {
-                    assert!(
-                        v1 >= v2,
-                        "{}: {} {v1} < {} {v2}",
-                        w.workout_id,
-                        PR_KINDS[k1].query,
-                        PR_KINDS[k2].query
-                    );
+            for &(k1, v1) in &peaks.values {
+                for &(k2, v2) in &peaks.values {
+                    let (c1, c2) = (&PR_KINDS[k1], &PR_KINDS[k2]);
+                    let ratio = c2.span / c1.span;
+                    if c1.class != c2.class || ratio <= 1.0 || (ratio - ratio.round()).abs() > 1e-9
+                    {
+                        continue;
+                    }
+                    if c1.class == PrClass::Speed {
+                        let (time, share_of_longer) = (c1.span / v1, c2.span / v2 / ratio);
+                        assert!(
+                            time <= share_of_longer + 1.0 + 1e-9,
+                            "{}: {} {v1} vs {} {v2}",
+                            w.workout_id,
+                            c1.query,
+                            c2.query
+                        );
+                    } else {
+                        assert!(
+                            v1 >= v2,
+                            "{}: {} {v1} < {} {v2}",
+                            w.workout_id,
+                            c1.query,
+                            c2.query
+                        );
+                    }
                 }
             }
             if let Some(p5) = peaks.get(0) {
@@ -475,10 +567,7 @@ mod tests {
             w.total_time = Some(2.0);
         }));
         let records = a.personal_records(ride);
-        assert_eq!(
-            a.workout(ride).unwrap().personal_record_count as usize,
-            records.len()
-        );
+        assert_eq!(a.personal_record_count(ride), records.len());
         assert!(
             records
                 .iter()

@@ -125,6 +125,20 @@ impl FakeControl {
         lock(&self.shared.faults).rate_limit_skips_token = skips;
     }
 
+    /// What the device-file endpoints serve from now on (every workout).
+    pub fn set_device_file_mode(&self, mode: crate::device::DeviceFileMode) {
+        lock(&self.shared.faults).device_files = mode;
+    }
+
+    pub(crate) fn device_file_mode(&self) -> crate::device::DeviceFileMode {
+        lock(&self.shared.faults).device_files
+    }
+
+    /// The workout's device file is uploaded again: a new file id.
+    pub fn reupload(&self, workout_id: i64) -> bool {
+        self.change_athlete(|a| a.reupload(workout_id))
+    }
+
     /// Clears every pending fault, latency, rate limit and `Retry-After`.
     pub fn reset_faults(&self) {
         *lock(&self.shared.faults) = FaultState::default();

@@ -27,11 +27,15 @@ pub enum Endpoint {
     SportPrs,
     Settings,
     WorkoutTypes,
+    /// A workout's device file list (`…/workouts/{id}/details`).
+    WorkoutFiles,
+    /// A device file download (`…/workouts/{id}/rawfiledata/{fileId}`).
+    DeviceFile,
     Other,
 }
 
 impl Endpoint {
-    pub const ALL: [Endpoint; 10] = [
+    pub const ALL: [Endpoint; 12] = [
         Endpoint::Token,
         Endpoint::User,
         Endpoint::Workouts,
@@ -41,6 +45,8 @@ impl Endpoint {
         Endpoint::SportPrs,
         Endpoint::Settings,
         Endpoint::WorkoutTypes,
+        Endpoint::WorkoutFiles,
+        Endpoint::DeviceFile,
         Endpoint::Other,
     ];
 
@@ -55,6 +61,8 @@ impl Endpoint {
             Endpoint::SportPrs => "sport_prs",
             Endpoint::Settings => "settings",
             Endpoint::WorkoutTypes => "workout_types",
+            Endpoint::WorkoutFiles => "workout_files",
+            Endpoint::DeviceFile => "device_file",
             Endpoint::Other => "other",
         }
     }
@@ -66,6 +74,17 @@ impl Endpoint {
         match segments.as_slice() {
             ["users", "v3", "token"] => Endpoint::Token,
             ["users", "v3", "user"] => Endpoint::User,
+            ["fitness", "v6", "athletes", _, "workouts", _, "details"] => Endpoint::WorkoutFiles,
+            [
+                "fitness",
+                "v6",
+                "athletes",
+                _,
+                "workouts",
+                _,
+                "rawfiledata",
+                _,
+            ] => Endpoint::DeviceFile,
             ["fitness", "v6", "athletes", _, "workouts", _, _] => Endpoint::Workouts,
             ["fitness", "v6", "athletes", _, "workouts", _] => Endpoint::WorkoutDetail,
             [
@@ -201,6 +220,8 @@ pub struct FaultState {
     malformed: u32,
     dropped: u32,
     pub latency: Duration,
+    /// What the device-file endpoints serve.
+    pub device_files: crate::device::DeviceFileMode,
     pub rate_limit: Option<Duration>,
     /// When true, the token exchange neither counts toward nor is refused by
     /// the rate limiter (some clients only space their API calls).
@@ -295,6 +316,14 @@ mod tests {
             ("/personalrecord/v2/athletes/1/Bike", Endpoint::SportPrs),
             ("/fitness/v1/athletes/1/settings", Endpoint::Settings),
             ("/fitness/v6/workouttypes", Endpoint::WorkoutTypes),
+            (
+                "/fitness/v6/athletes/1/workouts/3000000001/details",
+                Endpoint::WorkoutFiles,
+            ),
+            (
+                "/fitness/v6/athletes/1/workouts/3000000001/rawfiledata/3000000001-1",
+                Endpoint::DeviceFile,
+            ),
             ("/nope", Endpoint::Other),
         ];
         for (path, endpoint) in cases {

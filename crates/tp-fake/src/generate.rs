@@ -199,6 +199,19 @@ pub fn workout_id(date: NaiveDate, slot: i64) -> i64 {
     WORKOUT_ID_BASE + days_since_epoch(date) * 10 + slot
 }
 
+/// The kind of session a workout of the demo calendar is, read back from
+/// its id; `None` for a workout an admin edit added under another id.
+pub fn kind_of(seed: u64, w: &FakeWorkout) -> Option<Kind> {
+    let slot = w.workout_id - workout_id(w.workout_day, 0);
+    if !(0..10).contains(&slot) {
+        return None;
+    }
+    plan_day(seed, w.workout_day)
+        .into_iter()
+        .find(|s| s.slot == slot)
+        .map(|s| s.kind)
+}
+
 /// Week of the 4-week cycle: 0, 1, 2 build, 3 recovery.
 pub fn cycle_week(date: NaiveDate) -> i64 {
     (date - HISTORY_START)

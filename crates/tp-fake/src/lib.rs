@@ -32,6 +32,8 @@
 //! - `routes` — the TrainingPeaks routes; `admin` — the `/_fake/` routes.
 //! - `server` — [`FakeServer`]: bind, serve, stop on drop.
 //! - `dates` — TrainingPeaks' date spellings.
+//! - `fit` — [`fit::write_fit`]: a [`Recording`] as a FIT activity file.
+//! - `tcx` — [`tcx::write_tcx`]: a [`Recording`] as a Garmin TCX document.
 //!
 //! # Determinism
 //! Same seed and `today` → byte-identical responses. Each date's workouts
@@ -44,17 +46,21 @@ mod auth;
 mod config;
 mod control;
 mod dates;
+mod device;
 mod faults;
+pub mod fit;
 mod generate;
 mod inject;
 mod json;
 mod performance;
 mod profile;
 mod prose;
-mod records;
+mod recorder;
 mod recording;
+mod records;
 mod routes;
 mod server;
+pub mod tcx;
 mod workout;
 
 use chrono::NaiveDate;
@@ -64,16 +70,20 @@ pub use auth::AUTH_COOKIE;
 pub use config::{DEMO_COOKIE, DEMO_SEED, FakeConfig};
 pub use control::FakeControl;
 pub use dates::{parse_day, tp_day};
+pub use device::{
+    CORRUPT_FILE_DAY, DeviceFileMode, FileBody, FileInfo, FileKind, GZIP_BOMB_BYTES, TCX_FILE_DAY,
+};
 pub use faults::{Endpoint, RequestCounts};
 pub use generate::{COACH_START, NO_TSS_DAYS, PLAN_HORIZON_DAYS, WORKOUT_ID_BASE, workout_id};
 pub use performance::{PerfRow, PmcConstants};
 pub use profile::Profile;
+pub use recorder::{LONG_GAP_DAY, has_device_file};
+pub use recording::{DeviceSport, DeviceTotals, Recording, Sample};
 pub use records::{
     PR_KINDS, Peaks, PersonalRecord, PrClass, PrKind, RankedPeak, Records, Sport, TimeFrame,
     find_kind,
 };
 pub use routes::MAX_WORKOUT_RANGE_DAYS;
-pub use recording::{DeviceSport, DeviceTotals, Recording, Sample};
 pub use server::FakeServer;
 pub use workout::{FakeWorkout, WORKOUT_TYPES};
 

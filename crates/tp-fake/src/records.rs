@@ -1,10 +1,9 @@
 //! Personal records, consistent with the workouts they come from.
 //!
-//! Each completed ride or run gets *peaks* (best 5 s … 90 min power, best
-//! heart rate over the same spans, best speed over 400 m … 50 km) derived
-//! deterministically from its own numbers (NP, average and maximum power, HR,
-//! speeds, length) and the thresholds in force that day, never above
-//! physiologically plausible caps. Then the workouts are walked in date order
+//! Each completed ride or run with a device file gets *peaks* (best 5 s …
+//! 90 min power, best heart rate over the same spans, best speed over
+//! 400 m … 50 km): the real best efforts of its second-by-second recording
+//! ([`crate::recorder`]), computed exactly ([`peaks_of`]). Then the workouts are walked in date order
 //! and a workout earns a record for a peak and time frame ("All-Time", or
 //! "This Year" = its calendar year) when the peak ranks in the top 3 of that
 //! sport's peaks so far (ties go to the earlier workout). The per-sport
@@ -14,12 +13,12 @@
 use std::collections::HashMap;
 
 use chrono::{Datelike, NaiveDate};
-use rand::{RngExt, SeedableRng};
-use rand_chacha::ChaCha8Rng;
 use serde_json::{Value, json};
 
 use crate::dates::tp_day;
 use crate::profile::Profile;
+use crate::recorder;
+use crate::recording::{Recording, Sample};
 use crate::workout::{FakeWorkout, TYPE_BIKE, TYPE_MTB, TYPE_RUN};
 
 /// The sport a ranking is kept for (path segment of the sport endpoint).
@@ -244,126 +243,187 @@ impl Peaks {
     }
 }
 
-fn peak_rng(seed: u64, workout_id: i64) -> ChaCha8Rng {
-    let mut key = [0u8; 32];
-    key[..8].copy_from_slice(&seed.to_le_bytes());
-    key[8..16].copy_from_slice(&workout_id.to_le_bytes());
-    key[16..].copy_from_slice(b"tp-fake peaks\0\0\0");
-    ChaCha8Rng::from_seed(key)
-}
-
-fn uniform(rng: &mut ChaCha8Rng, lo: f64, hi: f64) -> f64 {
-    lo + (hi - lo) * rng.random::<f64>()
-}
-
-/// Makes `values` (ordered short span → long span) non-increasing, never
-/// below `floor`, by lifting shorter spans to at least the next longer one.
-fn monotone(values: &mut [f64], floor: f64) {
-    let mut next_longer = floor;
-    for v in values.iter_mut().rev() {
-        *v = v.max(next_longer);
-        next_longer = *v;
-    }
-}
-
-/// How far a span's peak may stand above the workout's average: fully for
-/// spans much shorter than the workout, not at all for a span as long as it
-/// (the best 60 min of a 61-min ride is about its average).
-fn whole_ride_blend(span: f64, workout_secs: f64) -> f64 {
-    if workout_secs <= 0.0 {
-        return 0.0;
-    }
-    (1.0 - span / workout_secs).max(0.0).powf(0.3)
-}
-
-/// Derives a completed ride's or run's peaks from its own numbers. `None`
-/// for workouts without a records sport or not completed.
+/// A completed ride's or run's peaks: the real best efforts of its device
+/// recording (`None` for workouts without a records sport or without a
+/// device file).
 pub fn peaks_for(seed: u64, profile: &Profile, w: &FakeWorkout) -> Option<Peaks> {
     let sport = Sport::of(w)?;
     if !w.is_completed() {
         return None;
     }
-    let secs = w.total_time.unwrap_or(0.0) * 3600.0;
-    let mut rng = peak_rng(seed, w.workout_id);
+    let recording = recorder::record(seed, w, profile)?;
+    Some(peaks_of(sport, &recording))
+}
+
+/// The best efforts of a recording, as TrainingPeaks ranks them:
+/// - power and heart rate over a span of `s` seconds: the highest mean of
+///   `s` consecutive one-second samples (exact, a fraction of a watt);
+/// - speed over a distance `d`: `d` divided by the shortest time between two
+///   samples whose distances differ by at least `d`.
+///
+/// A window never spans a pause (a jump of more than a second between
+/// samples). Spans longer than every stretch have no peak.
+pub fn peaks_of(sport: Sport, recording: &Recording) -> Peaks {
+    let samples = &recording.samples;
+    let stretches = stretches(samples);
     let mut values = Vec::new();
-
-    if let (Sport::Bike, Some(np), Some(avg)) = (sport, w.normalized_power_actual, w.power_average)
+    let channel =
+        |get: fn(&Sample) -> Option<i64>| -> Option<Vec<i64>> { samples.iter().map(get).collect() };
+    if sport == Sport::Bike
+        && let Some(power) = channel(|s| s.power_w.map(i64::from))
     {
-        let ftp = f64::from(profile.ftp_on(w.workout_day));
-        let avg = f64::from(avg);
-        let max = w.power_maximum.map_or(np * 3.0, f64::from);
-        let k = np / ftp;
-        let vi = if avg > 0.0 { np / avg } else { 1.0 };
-        let p20 = ftp * (k + 0.08 + 0.5 * (vi - 1.04)) * uniform(&mut rng, 0.98, 1.02);
-        let p5 =
-            ftp * (0.92 + 0.35 * (k - 0.6) + 1.5 * (vi - 1.04)) * uniform(&mut rng, 0.97, 1.03);
-        let mut raw = [
-            max * uniform(&mut rng, 0.88, 0.95),
-            ftp * (1.25 + 0.6 * (k - 0.6) + (vi - 1.04)) * uniform(&mut rng, 0.96, 1.04),
-            p5,
-            p20 + (p5 - p20) * 0.45,
-            p20.max(np),
-            np * uniform(&mut rng, 0.97, 1.01),
-            np * uniform(&mut rng, 0.95, 0.99),
-        ];
-        let caps = [4.2, 1.9, 1.3, 1.2, 1.08, 1.02, 0.97];
-        for ((v, cap), span) in raw.iter_mut().zip(caps).zip(DURATIONS.map(|d| d.3)) {
-            *v = avg + (v.min(cap * ftp) - avg).max(0.0) * whole_ride_blend(span, secs);
-        }
-        monotone(&mut raw, avg);
-        for (i, v) in raw.iter().enumerate() {
-            if PR_KINDS[POWER + i].span <= secs {
-                values.push((POWER + i, v.min(max).round()));
+        for (i, kind) in PR_KINDS[POWER..HEART_RATE].iter().enumerate() {
+            if let Some(best) = best_mean(&power, &stretches, kind.span as usize) {
+                values.push((POWER + i, best));
             }
         }
     }
-
-    if let (Some(avg), Some(max)) = (w.heart_rate_average, w.heart_rate_maximum) {
-        let (avg, max) = (f64::from(avg), f64::from(max));
-        let spread = (max - avg).max(0.0);
-        let mut raw = [
-            max - uniform(&mut rng, 0.0, 1.0),
-            max - uniform(&mut rng, 1.0, 3.0),
-            max - uniform(&mut rng, 3.0, 7.0),
-            max - uniform(&mut rng, 5.0, 10.0),
-            avg + spread * uniform(&mut rng, 0.45, 0.6),
-            avg + spread * uniform(&mut rng, 0.15, 0.3),
-            avg + spread * uniform(&mut rng, 0.05, 0.15),
-        ];
-        for (v, span) in raw.iter_mut().zip(DURATIONS.map(|d| d.3)) {
-            *v = avg + (v.clamp(avg, max) - avg) * whole_ride_blend(span, secs);
-        }
-        monotone(&mut raw, avg);
-        for (i, v) in raw.iter().enumerate() {
-            if PR_KINDS[HEART_RATE + i].span <= secs {
-                values.push((HEART_RATE + i, v.round()));
+    if let Some(hr) = channel(|s| s.heart_rate_bpm.map(i64::from)) {
+        for (i, kind) in PR_KINDS[HEART_RATE..SPEED].iter().enumerate() {
+            if let Some(best) = best_mean(&hr, &stretches, kind.span as usize) {
+                values.push((HEART_RATE + i, best));
             }
         }
     }
+    if sport == Sport::Run
+        && let Some(distance) = channel(|s| s.distance_cm.map(i64::from))
+    {
+        let times: Vec<i64> = samples.iter().map(|s| i64::from(s.t)).collect();
+        for (i, kind) in PR_KINDS[SPEED..].iter().enumerate() {
+            if let Some(best) = best_speed(&distance, &times, &stretches, kind.span) {
+                values.push((SPEED + i, best));
+            }
+        }
+    }
+    Peaks { sport, values }
+}
 
-    if let (Sport::Run, Some(distance), Some(avg)) = (sport, w.distance, w.velocity_average) {
-        let threshold = profile.run_threshold_speed_on(w.workout_day);
-        let max = w.velocity_maximum.unwrap_or(avg * 1.4);
-        let k = w.normalized_speed_actual.unwrap_or(avg) / threshold;
-        let effort = (k + 0.12).min(1.0) * uniform(&mut rng, 0.98, 1.01);
-        let mut raw: Vec<f64> = PR_KINDS[SPEED..]
+/// Peaks already derived in this process, by seed, workout id and a
+/// fingerprint of the workout's JSON: every fake a test process starts
+/// (and every admin edit) re-derives only what changed.
+type PeakMemo = HashMap<(u64, i64, u64), Option<Peaks>>;
+static PEAK_MEMO: std::sync::OnceLock<std::sync::Mutex<PeakMemo>> = std::sync::OnceLock::new();
+
+fn fingerprint(w: &FakeWorkout) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    w.to_json().to_string().hash(&mut h);
+    h.finish()
+}
+
+/// The peaks of every workout that has some, derived on all cores (the
+/// recordings are the expensive part) and remembered in [`PEAK_MEMO`].
+fn peaks_of_all(seed: u64, profile: &Profile, workouts: &[FakeWorkout]) -> HashMap<i64, Peaks> {
+    let memo = PEAK_MEMO.get_or_init(Default::default);
+    let keys: Vec<(u64, i64, u64)> = workouts
+        .iter()
+        .map(|w| {
+            let fp = if Sport::of(w).is_some() && w.is_completed() {
+                fingerprint(w)
+            } else {
+                0
+            };
+            (seed, w.workout_id, fp)
+        })
+        .collect();
+    let missing: Vec<(usize, &FakeWorkout)> = {
+        let known = memo
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        workouts
             .iter()
-            .map(|kind| {
-                let riegel = (12_000.0 / kind.span).powf(0.06);
-                let top = (threshold * riegel * effort).min(max * 0.97);
-                let share = (1.0 - kind.span / distance).max(0.0).powf(0.7);
-                avg + (top - avg).max(0.0) * share
+            .enumerate()
+            .filter(|(i, w)| keys[*i].2 != 0 && !known.contains_key(&keys[*i]) && w.is_completed())
+            .collect()
+    };
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(8);
+    let chunk = missing.len().div_ceil(threads).max(1);
+    let derived: Vec<((u64, i64, u64), Option<Peaks>)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = missing
+            .chunks(chunk)
+            .map(|part| {
+                let keys = &keys;
+                scope.spawn(move || {
+                    part.iter()
+                        .map(|(i, w)| (keys[*i], peaks_for(seed, profile, w)))
+                        .collect::<Vec<_>>()
+                })
             })
             .collect();
-        monotone(&mut raw, avg);
-        for (i, v) in raw.iter().enumerate() {
-            if PR_KINDS[SPEED + i].span <= distance {
-                values.push((SPEED + i, (v * 1000.0).round() / 1000.0));
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_default())
+            .collect()
+    });
+    let mut known = memo
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    known.extend(derived);
+    workouts
+        .iter()
+        .zip(&keys)
+        .filter_map(|(w, key)| Some((w.workout_id, known.get(key)?.clone()?)))
+        .collect()
+}
+
+/// Index ranges of samples one second apart (no pause inside).
+fn stretches(samples: &[Sample]) -> Vec<std::ops::Range<usize>> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for i in 1..=samples.len() {
+        if i == samples.len() || samples[i].t != samples[i - 1].t + 1 {
+            out.push(start..i);
+            start = i;
+        }
+    }
+    out
+}
+
+/// The highest mean of `span` consecutive values inside one stretch.
+fn best_mean(values: &[i64], stretches: &[std::ops::Range<usize>], span: usize) -> Option<f64> {
+    let mut best: Option<i64> = None;
+    for r in stretches.iter().filter(|r| r.len() >= span) {
+        let v = &values[r.clone()];
+        let mut sum: i64 = v[..span].iter().sum();
+        let mut top = sum;
+        for i in span..v.len() {
+            sum += v[i] - v[i - span];
+            top = top.max(sum);
+        }
+        best = Some(best.map_or(top, |b: i64| b.max(top)));
+    }
+    best.map(|b| b as f64 / span as f64)
+}
+
+/// `meters` over the shortest time that covers them (m/s), inside one stretch.
+fn best_speed(
+    distance_cm: &[i64],
+    time_s: &[i64],
+    stretches: &[std::ops::Range<usize>],
+    meters: f64,
+) -> Option<f64> {
+    let need = (meters * 100.0).ceil() as i64;
+    let mut best_time: Option<i64> = None;
+    for r in stretches {
+        let (d, t) = (&distance_cm[r.clone()], &time_s[r.clone()]);
+        let mut start = 0;
+        for end in 0..d.len() {
+            if d[end] - d[start] < need {
+                continue;
+            }
+            // The latest start that still covers the distance.
+            while start < end && d[end] - d[start + 1] >= need {
+                start += 1;
+            }
+            let took = t[end] - t[start];
+            if took > 0 {
+                best_time = Some(best_time.map_or(took, |b| b.min(took)));
             }
         }
     }
-
-    Some(Peaks { sport, values })
+    best_time.map(|took| meters / took as f64)
 }
 
 /// The period a record is ranked within (JSON `timeFrame.name`).
@@ -475,8 +535,9 @@ impl Records {
         let mut records = Records::default();
         let mut all_time: HashMap<(Sport, usize), Vec<f64>> = HashMap::new();
         let mut yearly: HashMap<(Sport, usize, i32), Vec<f64>> = HashMap::new();
+        let mut all_peaks = peaks_of_all(seed, profile, workouts);
         for w in workouts {
-            let Some(peaks) = peaks_for(seed, profile, w) else {
+            let Some(peaks) = all_peaks.remove(&w.workout_id) else {
                 continue;
             };
             let mut earned = Vec::new();

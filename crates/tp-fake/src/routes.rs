@@ -25,6 +25,7 @@ use crate::athlete::DemoAthlete;
 use crate::auth::{AUTH_COOKIE, bearer_token, cookie_value};
 use crate::control::FakeControl;
 use crate::dates::parse_day;
+use crate::device::FileBody;
 use crate::json;
 use crate::performance::PmcConstants;
 use crate::records::{self, Sport};
@@ -47,6 +48,14 @@ pub fn api_router() -> Router<FakeControl> {
         .route(
             "/fitness/v6/athletes/{athlete_id}/workouts/{workout_id}",
             get(workout_detail),
+        )
+        .route(
+            "/fitness/v6/athletes/{athlete_id}/workouts/{workout_id}/details",
+            get(workout_files),
+        )
+        .route(
+            "/fitness/v6/athletes/{athlete_id}/workouts/{workout_id}/rawfiledata/{file_id}",
+            get(device_file),
         )
         .route(
             "/fitness/v1/athletes/{athlete_id}/reporting/performancedata/{start}/{end}",
@@ -193,7 +202,7 @@ async fn workouts(
     let list: Vec<Value> = athlete
         .workouts_between(start, end)
         .iter()
-        .map(|w| w.to_json())
+        .map(|w| athlete.workout_json(w))
         .collect();
     Ok(Json(Value::Array(list)).into_response())
 }
@@ -206,7 +215,62 @@ async fn workout_detail(
     check_athlete(&athlete, &athlete_id)?;
     let id = workout_id(&raw_id)?;
     let workout = athlete.workout(id).ok_or_else(not_found_workout)?;
-    Ok(Json(workout.to_json()).into_response())
+    Ok(Json(athlete.workout_json(workout)).into_response())
+}
+
+/// `GET /fitness/v6/athletes/{id}/workouts/{workoutId}/details`: the
+/// device files uploaded for the workout (an empty list for a planned
+/// workout or one entered by hand).
+async fn workout_files(
+    State(control): State<FakeControl>,
+    Authed(athlete): Authed,
+    Path((athlete_id, raw_id)): Path<(String, String)>,
+) -> Result<Response, ApiError> {
+    check_athlete(&athlete, &athlete_id)?;
+    let id = workout_id(&raw_id)?;
+    athlete.workout(id).ok_or_else(not_found_workout)?;
+    let files: Vec<Value> = athlete
+        .device_file(id, control.device_file_mode())
+        .map(|f| json!({"fileId": f.file_id, "fileName": f.file_name}))
+        .into_iter()
+        .collect();
+    Ok(Json(json!({
+        "workoutId": id,
+        "workoutDeviceFileInfos": files,
+        "attachmentFileInfos": [],
+    }))
+    .into_response())
+}
+
+/// `GET /fitness/v6/athletes/{id}/workouts/{workoutId}/rawfiledata/{fileId}`:
+/// the file's bytes as uploaded (gzip when its name ends in `.gz`).
+async fn device_file(
+    State(control): State<FakeControl>,
+    Authed(athlete): Authed,
+    Path((athlete_id, raw_id, file_id)): Path<(String, String, String)>,
+) -> Result<Response, ApiError> {
+    check_athlete(&athlete, &athlete_id)?;
+    let id = workout_id(&raw_id)?;
+    athlete.workout(id).ok_or_else(not_found_workout)?;
+    let mode = control.device_file_mode();
+    // Writing a file means recording the workout: seconds of CPU for a
+    // long ride in a debug build, so off the async threads.
+    let body = tokio::task::spawn_blocking(move || athlete.device_file_body(id, &file_id, mode))
+        .await
+        .ok()
+        .flatten()
+        .ok_or_else(|| ApiError::text(StatusCode::NOT_FOUND, "File not found"))?;
+    let octets = [(CONTENT_TYPE, "application/octet-stream")];
+    Ok(match body {
+        FileBody::Bytes(bytes) => (octets, bytes).into_response(),
+        FileBody::Endless => {
+            static ZEROS: [u8; 64 * 1024] = [0; 64 * 1024];
+            let zeros = futures_util::stream::repeat_with(|| {
+                Ok::<Bytes, std::io::Error>(Bytes::from_static(&ZEROS))
+            });
+            (octets, axum::body::Body::from_stream(zeros)).into_response()
+        }
+    })
 }
 
 fn not_found_workout() -> ApiError {

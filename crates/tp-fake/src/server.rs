@@ -82,6 +82,12 @@ impl FakeServer {
         let listener = TcpListener::bind(addr).await?;
         let addr = listener.local_addr()?;
         let control = FakeControl::new(&config);
+        // Derive the records (and the recordings behind them) now, off the
+        // async threads, so the first question rarely waits for them.
+        let athlete = control.athlete();
+        std::thread::spawn(move || {
+            athlete.records();
+        });
         let (shutdown, stopped) = oneshot::channel::<()>();
         let router = app(control.clone());
         let task = tokio::spawn(async move {

@@ -114,8 +114,8 @@ pub struct FakeWorkout {
     pub workout_comments: Vec<Value>,
     pub user_tags: Option<String>,
 
-    /// Kept equal to the number of personal records the records module
-    /// derives for this workout (recomputed after every data change).
+    /// Not authoritative: the routes serve the number of records the
+    /// records module derives (`DemoAthlete::workout_json`).
     pub personal_record_count: i32,
     pub structure: Option<Value>,
 

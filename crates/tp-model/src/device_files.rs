@@ -50,7 +50,8 @@ mod tests {
         .unwrap();
         assert_eq!(d.workout_device_file_infos.len(), 3);
         assert_eq!(d.device_file().unwrap().file_id.as_deref(), Some("f-2"));
-        let none: WorkoutDetails = serde_json::from_str(r#"{"workoutDeviceFileInfos":null}"#).unwrap();
+        let none: WorkoutDetails =
+            serde_json::from_str(r#"{"workoutDeviceFileInfos":null}"#).unwrap();
         assert!(none.device_file().is_none());
         let empty: WorkoutDetails = serde_json::from_str("{}").unwrap();
         assert!(empty.device_file().is_none());

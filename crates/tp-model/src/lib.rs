@@ -9,6 +9,8 @@
 //! - [`device_files`] — the device files uploaded for a workout ([`WorkoutDetails`]).
 //! - [`activity`] — a device file decoded: second-by-second [`Streams`] on
 //!   one time base, laps and session totals ([`Activity`]).
+//! - [`stream_summary`] — what is derived once per workout from its streams
+//!   (exact mean-maximal curves, histograms) and kept beside them.
 //! - [`fitness`] — one day of performance data ([`FitnessDay`]) and its request body.
 //! - [`records`] — personal records per workout and per-sport rankings.
 //! - [`profile`] — the signed-in user and the athlete id ([`UserProfile`]).
@@ -30,6 +32,7 @@ pub mod profile;
 pub mod records;
 pub mod settings;
 pub mod sport;
+pub mod stream_summary;
 pub mod workout;
 
 pub use activity::{Activity, Channel, ChannelKind, FileFormat, Lap, SessionTotals, Streams};
@@ -40,4 +43,5 @@ pub use profile::{AthleteRef, UserEnvelope, UserProfile};
 pub use records::{PersonalRecord, RankedPeak, WorkoutRecords};
 pub use settings::{AthleteSettings, Zone, ZoneGroup};
 pub use sport::Sport;
+pub use stream_summary::{Histogram, MeanMaxCurve, StreamSummary};
 pub use workout::Workout;

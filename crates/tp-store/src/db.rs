@@ -49,6 +49,39 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (dataset, start_day)
     );
     "#,
+    // v2: second-by-second data. What is known of each workout's device
+    // file; the decoded streams (crate::codec); what is derived from them
+    // per workout (mean-maximal curves, histograms), dropped with them.
+    r#"
+    CREATE TABLE device_files (
+        workout_id  INTEGER PRIMARY KEY,
+        state       TEXT NOT NULL,
+        file_id     TEXT,
+        file_name   TEXT,
+        note        TEXT,
+        fingerprint TEXT NOT NULL,
+        checked_at  INTEGER NOT NULL
+    );
+    CREATE TABLE streams (
+        workout_id INTEGER PRIMARY KEY,
+        file_id    TEXT NOT NULL,
+        format     TEXT NOT NULL,
+        start_utc  TEXT,
+        samples    INTEGER NOT NULL,
+        data       BLOB NOT NULL,
+        laps       TEXT NOT NULL,
+        session    TEXT,
+        problems   TEXT NOT NULL,
+        stored_at  INTEGER NOT NULL
+    );
+    CREATE TABLE stream_derived (
+        workout_id INTEGER NOT NULL,
+        kind       TEXT NOT NULL,
+        version    INTEGER NOT NULL,
+        data       BLOB NOT NULL,
+        PRIMARY KEY (workout_id, kind)
+    );
+    "#,
 ];
 
 /// The schema version this build writes.

@@ -9,6 +9,10 @@
 //! - [`workouts`], [`daily`], [`cache`] — the tables: workouts (indexed day,
 //!   sport, TSS + the raw JSON), daily load, personal records, small cached
 //!   answers (profile, settings, rankings).
+//! - [`streams`], [`codec`] — second-by-second data: each workout's device
+//!   file state, its decoded streams (delta + varint + DEFLATE, about
+//!   20 KB an hour) and the summaries derived from them, one transaction
+//!   per workout.
 //! - [`coverage`] — which days are cached, as merged date spans.
 //! - [`sync`] — [`History`]: fetch what is missing, in the fewest windows,
 //!   one transaction per window; staleness; backfill with a stated stopping
@@ -24,6 +28,7 @@
 //! a one-way fingerprint).
 
 pub mod cache;
+pub mod codec;
 pub mod coverage;
 pub mod daily;
 pub mod db;
@@ -32,6 +37,7 @@ pub mod fallback;
 pub mod lock;
 pub mod logins;
 pub mod paths;
+pub mod streams;
 pub mod sync;
 pub mod workouts;
 

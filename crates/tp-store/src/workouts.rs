@@ -46,6 +46,7 @@ impl Store {
                 let mut del = tx.prepare("DELETE FROM workouts WHERE workout_id = ?1")?;
                 for id in stale.into_iter().filter(|id| !keep.contains(id)) {
                     deleted += del.execute([id])?;
+                    crate::streams::delete_stream_rows(&tx, id)?;
                 }
             }
             {
