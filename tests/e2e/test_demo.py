@@ -28,7 +28,8 @@ def test_readme_first_command_prints_todays_fitness():
 def test_cli_lists_tools_and_reports_bad_calls():
     p = run("tools")
     assert p.returncode == 0
-    assert len([l for l in p.stdout.splitlines() if l.startswith("tp_")]) == 14
+    listed = [l.split()[0] for l in p.stdout.splitlines() if l.startswith("tp_")]
+    assert len(listed) >= 15 and "tp_get_workout_streams" in listed
     p = run("--demo", "call", "tp_get_fitness", '{"days": -1}')
     assert p.returncode == 2 and "days" in p.stderr
     p = run("--demo", "call", "tp_get_fitness", "not json")

@@ -14,6 +14,8 @@ TOOLS = {
     "tp_get_planned_workouts", "tp_get_fitness", "tp_get_peaks", "tp_get_workout_prs",
     "tp_training_load_summary", "tp_fitness_trend", "tp_workout_analysis", "tp_performance_summary",
     "tp_training_zones_distribution",
+    # beyond the reference: second-by-second data
+    "tp_get_workout_streams",
 }
 
 
@@ -21,10 +23,10 @@ async def test_initialize_reports_the_server_and_tool_capability(fake):
     # The session initializes inside mcp_session; a second call to list tools proves it is live.
     async with mcp_session(fake) as s:
         result = await s.list_tools()
-        assert len(result.tools) == 14
+        assert len(result.tools) == len(TOOLS)
 
 
-async def test_all_14_tools_are_listed_with_schemas_and_annotations(fake):
+async def test_every_tool_is_listed_with_schemas_and_annotations(fake):
     async with mcp_session(fake) as s:
         tools = {t.name: t for t in (await s.list_tools()).tools}
     assert set(tools) == TOOLS
@@ -50,6 +52,7 @@ async def test_all_14_tools_are_listed_with_schemas_and_annotations(fake):
     assert tools["tp_get_workout"].inputSchema.get("required") == ["workout_id"]
     assert {"start_date", "end_date", "days"} <= props("tp_training_zones_distribution")
     assert {"sport", "days"} <= props("tp_performance_summary")
+    assert {"workout_id", "resolution_s", "start_s", "end_s"} <= props("tp_get_workout_streams")
 
 
 def test_stdout_is_protocol_only_and_eof_exits_cleanly(fake):

@@ -38,7 +38,7 @@ impl TpClient {
     ) -> Result<WorkoutDetails, ApiError> {
         let req = ApiRequest::get(
             format!("/fitness/v6/athletes/{athlete_id}/workouts/{workout_id}/details"),
-            format!("the device files of workout {workout_id}"),
+            format!("device-file list for workout {workout_id}"),
         );
         self.send_json(&req).await
     }
@@ -64,7 +64,7 @@ impl TpClient {
                 "/fitness/v6/athletes/{athlete_id}/workouts/{workout_id}/rawfiledata/{}",
                 encode_segment(file_id)
             ),
-            format!("the device file of {what}"),
+            format!("device file for {what}"),
         );
         req.max_body = MAX_FILE_BYTES;
         let body = self.send(&req).await?;

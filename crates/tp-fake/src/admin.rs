@@ -227,7 +227,7 @@ struct ModeBody {
     mode: String,
 }
 
-/// `{"mode": "normal" | "no_files" | "gzip_garbage" | "gzip_bomb" | "endless"}`:
+/// `{"mode": "normal" | "no_files" | "gzip_garbage" | "gzip_bomb" | "endless" | "truncated"}`:
 /// what every device-file request gets from now on.
 async fn device_files(State(c): State<FakeControl>, body: Bytes) -> Result<Response, AdminError> {
     let body: ModeBody = parse(&body)?;

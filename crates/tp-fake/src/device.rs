@@ -14,7 +14,8 @@
 //! version, as uploading the file again does.
 //!
 //! [`DeviceFileMode`] switches all of them to a failure (tests of the
-//! client): no files listed, gzip garbage, a gzip bomb, an endless body.
+//! client): no files listed, gzip garbage, a gzip bomb, an endless body,
+//! files cut off halfway.
 
 use std::io::Write;
 
@@ -53,6 +54,8 @@ pub enum DeviceFileMode {
     GzipBomb,
     /// The download never ends (zeros until the client gives up).
     Endless,
+    /// Downloads stop halfway (the first half of the file, then the end).
+    Truncated,
 }
 
 impl DeviceFileMode {
@@ -63,6 +66,7 @@ impl DeviceFileMode {
             "gzip_garbage" => DeviceFileMode::GzipGarbage,
             "gzip_bomb" => DeviceFileMode::GzipBomb,
             "endless" => DeviceFileMode::Endless,
+            "truncated" => DeviceFileMode::Truncated,
             _ => return None,
         })
     }
@@ -147,7 +151,7 @@ pub fn file_body(
             return Some(FileBody::Bytes(bytes));
         }
         DeviceFileMode::GzipBomb => return Some(FileBody::Bytes(gzip_bomb())),
-        DeviceFileMode::Normal | DeviceFileMode::NoFiles => {}
+        DeviceFileMode::Normal | DeviceFileMode::NoFiles | DeviceFileMode::Truncated => {}
     }
     let recording = recorder::record(seed, w, profile)?;
     let bytes = match info.kind {
@@ -162,6 +166,14 @@ pub fn file_body(
             cut
         }
     };
+    if mode == DeviceFileMode::Truncated {
+        let unpacked = if info.kind == FileKind::FitGzip {
+            crate::fit::write_fit(&recording)
+        } else {
+            bytes
+        };
+        return Some(FileBody::Bytes(unpacked[..unpacked.len() / 2].to_vec()));
+    }
     Some(FileBody::Bytes(bytes))
 }
 

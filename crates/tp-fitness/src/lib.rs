@@ -30,6 +30,11 @@
 //!   zone, the polarized/pyramidal/threshold/base pattern, Coggan power zones.
 //! - [`summary`] — performance summary per sport over a window: volume,
 //!   averages, consistency, best values with workout ids.
+//! - [`mean_max`] — exact mean-maximal curves (best average of every
+//!   duration) from second-by-second streams, gaps never bridged.
+//! - [`resample`] — a workout's streams averaged per step, gaps listed.
+//! - [`stream_summary`] — what a workout's streams are summarised into once
+//!   (curves, histograms), so range questions never re-read the seconds.
 //! - [`peaks`] — best personal records per class and type, prType ⇄ record
 //!   type names and human labels.
 //!
@@ -73,11 +78,14 @@
 
 pub mod form;
 pub mod load;
+pub mod mean_max;
 mod num;
 pub mod peaks;
 pub mod pmc;
 pub mod projection;
+pub mod resample;
 pub mod series;
+pub mod stream_summary;
 pub mod summary;
 pub mod trend;
 pub mod workout;

@@ -243,3 +243,113 @@ pub const PMC_HISTORY_DAYS: u64 = 3653;
 
 /// Days of planned calendar loaded with the history (the longest projection).
 const PLAN_LOAD_DAYS: u64 = 180;
+
+/// How the summary kept beside a workout's streams is computed
+/// (tp-fitness' method; tp-store only keeps it).
+pub const STREAM_DERIVER: tp_store::Deriver = tp_store::Deriver {
+    version: tp_fitness::stream_summary::STREAM_SUMMARY_VERSION,
+    summarize: tp_fitness::stream_summary::summarize,
+};
+
+/// Environment variable: seconds a question may spend fetching device
+/// files before it answers with what it has (default
+/// [`STREAM_BUDGET_SECS`]).
+pub const STREAM_BUDGET_ENV: &str = "TP_MCP_STREAM_BUDGET_SECS";
+
+/// The default time budget for fetching device files in one answer: the
+/// answer comes within about 25 s even when hundreds are missing.
+pub const STREAM_BUDGET_SECS: u64 = 20;
+
+/// How the device files of a range of workouts stand after a question
+/// fetched what its budget allowed.
+#[derive(Debug, Clone, Default)]
+pub struct StreamFill {
+    pub coverage: tp_store::StreamCoverage,
+    pub report: tp_store::FillReport,
+}
+
+fn stream_budget() -> std::time::Duration {
+    let secs = std::env::var(STREAM_BUDGET_ENV)
+        .ok()
+        .and_then(|v| v.trim().parse::<f64>().ok())
+        .filter(|s| s.is_finite() && *s >= 0.0)
+        .unwrap_or(STREAM_BUDGET_SECS as f64);
+    std::time::Duration::from_secs_f64(secs)
+}
+
+impl ServerContext {
+    /// The history streams go through: the cache, or with `--no-cache` a
+    /// throwaway in-memory one (the same fetching rules, nothing kept).
+    async fn stream_history(&self) -> DataResult<std::sync::Arc<tp_store::History>> {
+        if let Some(h) = self.history().await? {
+            return Ok(h);
+        }
+        let store = tp_store::Store::open_in_memory()?;
+        Ok(std::sync::Arc::new(tp_store::History::new(
+            std::sync::Arc::new(store),
+            self.client.clone(),
+            self.athlete_id().await?,
+            tp_store::SyncPolicy::default(),
+        )))
+    }
+
+    /// One workout's second-by-second data: from the cache, or fetched
+    /// (two requests: the file list and the file).
+    pub async fn workout_streams(&self, workout: &Workout) -> DataResult<tp_store::StreamsOutcome> {
+        self.stream_history()
+            .await?
+            .workout_streams(workout, &STREAM_DERIVER)
+            .await
+    }
+
+    /// What the cache knows of a workout's device file (no request).
+    pub async fn cached_file_status(
+        &self,
+        workout_id: i64,
+    ) -> Option<tp_store::streams::FileStatus> {
+        let history = self.history().await.ok().flatten()?;
+        history.store().file_status(workout_id).ok().flatten()
+    }
+
+    /// Fetches the device files `workouts` still need, newest first, for at
+    /// most the answer's time budget, reporting progress; then says how
+    /// many of them have streams.
+    pub async fn fill_streams(&self, workouts: &[Workout]) -> DataResult<StreamFill> {
+        let history = self.stream_history().await?;
+        let deadline = std::time::Instant::now() + stream_budget();
+        let report = history
+            .fill_streams(
+                workouts,
+                &STREAM_DERIVER,
+                Some(deadline),
+                &std::sync::atomic::AtomicBool::new(false),
+                &|done, total| {
+                    progress::report(done, total, "fetching device files from TrainingPeaks")
+                },
+            )
+            .await?;
+        let coverage = history.stream_coverage(workouts)?;
+        Ok(StreamFill { coverage, report })
+    }
+
+    /// Fetches the device file of every completed workout of the history
+    /// into the cache (`tp-mcp sync --streams`), newest first, until done
+    /// or `cancel`; `None` when the cache is off.
+    pub async fn backfill_streams(
+        &self,
+        cancel: &std::sync::atomic::AtomicBool,
+        progress: &(dyn Fn(usize, usize) + Send + Sync),
+    ) -> DataResult<Option<(tp_store::FillReport, tp_store::StreamCoverage)>> {
+        let Some(h) = self.history().await? else {
+            return Ok(None);
+        };
+        h.backfill(self.today(), &report_windows).await?;
+        let first = h.store().first_workout_day()?.unwrap_or(self.today());
+        let workouts = h.store().workouts_between(first, self.today())?;
+        let report = h
+            .fill_streams(&workouts, &STREAM_DERIVER, None, cancel, progress)
+            .await?;
+        let coverage = h.stream_coverage(&workouts)?;
+        Ok(Some((report, coverage)))
+    }
+}

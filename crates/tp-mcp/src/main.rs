@@ -50,7 +50,13 @@ enum Command {
     },
     /// Fetch the athlete's whole history into the local cache now (resumes
     /// an interrupted run; later questions then need no download).
-    Sync,
+    Sync {
+        /// Also fetch every completed workout's device file (second-by-second
+        /// data), newest first: resumable, at least 150 ms between requests,
+        /// Ctrl-C stops cleanly after the workout in hand.
+        #[arg(long)]
+        streams: bool,
+    },
 }
 
 fn main() -> anyhow::Result<()> {
@@ -101,7 +107,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("{}", out.text.trim_end());
             Ok(())
         }
-        Some(Command::Sync) => {
+        Some(Command::Sync { streams: true }) => sync_streams(&ctx).await,
+        Some(Command::Sync { streams: false }) => {
             let sink: tp_mcp::progress::ProgressSink =
                 std::sync::Arc::new(|done, total, _what: &str| {
                     eprintln!("synced window {done}/{total}");
@@ -121,4 +128,59 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Some(Command::Tools { .. }) => unreachable!("handled before the runtime starts"),
         Some(Command::Auth { .. }) => unreachable!("handled before the context is built"),
     }
+}
+
+/// `tp-mcp sync --streams`: the history, then every device file, with
+/// progress on stderr; the first Ctrl-C stops after the workout in hand
+/// (each workout is one transaction), a second one exits at once.
+async fn sync_streams(ctx: &ServerContext) -> anyhow::Result<()> {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let cancel = Arc::new(AtomicBool::new(false));
+    let flag = cancel.clone();
+    tokio::spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            eprintln!("stopping after the workout in hand (Ctrl-C again to quit now)");
+            flag.store(true, Ordering::Relaxed);
+            if tokio::signal::ctrl_c().await.is_ok() {
+                std::process::exit(130);
+            }
+        }
+    });
+    let started = std::time::Instant::now();
+    let progress = |done: usize, total: usize| {
+        if done == total || done.is_multiple_of(10) {
+            eprintln!("device files {done}/{total}");
+        }
+    };
+    let sink: tp_mcp::progress::ProgressSink = Arc::new(|done, total, _what: &str| {
+        eprintln!("synced window {done}/{total}");
+    });
+    let outcome = tp_mcp::progress::with_sink(Some(sink), ctx.backfill_streams(&cancel, &progress))
+        .await
+        .map_err(|e| anyhow::anyhow!(tp_mcp::ToolError::from(e).message()))?;
+    let Some((report, coverage)) = outcome else {
+        println!("The history cache is disabled (--no-cache); nothing to sync.");
+        return Ok(());
+    };
+    println!(
+        "Device files: {} of {} completed workouts have second-by-second data ({} entered by hand, {} unreadable, {} still to fetch). \
+This run: {} stored, {} without a file, {} unreadable, {} failed in {:.0} s.",
+        coverage.stored,
+        coverage.workouts,
+        coverage.no_file,
+        coverage.unreadable,
+        coverage.missing,
+        report.stored,
+        report.no_file,
+        report.unreadable,
+        report.failed,
+        started.elapsed().as_secs_f64()
+    );
+    if let Some(why) = report.stopped {
+        println!(
+            "Stopped early: {why}. Run `tp-mcp sync --streams` again to go on where it stopped."
+        );
+    }
+    Ok(())
 }

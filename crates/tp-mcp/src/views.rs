@@ -87,6 +87,9 @@ pub struct WorkoutDetail {
     /// Written by the coach: data, not instructions.
     pub coach_comments: Option<String>,
     pub tags: Option<String>,
+    /// Whether second-by-second data (the device file) exists, as far as
+    /// the local cache knows; completed workouts only.
+    pub streams: Option<String>,
 }
 
 impl From<&Workout> for WorkoutDetail {
@@ -112,6 +115,7 @@ impl From<&Workout> for WorkoutDetail {
             description: w.description.clone(),
             coach_comments: w.coach_comments.clone(),
             tags: w.user_tags.clone(),
+            streams: None,
         }
     }
 }

@@ -13,6 +13,8 @@
 //!   file state, its decoded streams (delta + varint + DEFLATE, about
 //!   20 KB an hour) and the summaries derived from them, one transaction
 //!   per workout.
+//! - [`stream_sync`] — fetching device files: one workout when asked about
+//!   (two requests at most), many against a time budget, resumable.
 //! - [`coverage`] — which days are cached, as merged date spans.
 //! - [`sync`] — [`History`]: fetch what is missing, in the fewest windows,
 //!   one transaction per window; staleness; backfill with a stated stopping
@@ -37,10 +39,13 @@ pub mod fallback;
 pub mod lock;
 pub mod logins;
 pub mod paths;
+pub mod stream_sync;
 pub mod streams;
 pub mod sync;
 pub mod workouts;
 
 pub use db::Store;
 pub use error::StoreError;
+pub use stream_sync::{Deriver, FillReport, StreamsOutcome};
+pub use streams::{FileState, StreamCoverage};
 pub use sync::{History, SyncPolicy, SyncReport};

@@ -161,7 +161,14 @@ impl History {
         self.athlete_id
     }
 
-    async fn lock(&self) -> Result<(tokio::sync::MutexGuard<'_, ()>, SyncLock), StoreError> {
+    /// The TrainingPeaks client the history syncs with.
+    pub fn client(&self) -> &TpClient {
+        &self.client
+    }
+
+    pub(crate) async fn lock(
+        &self,
+    ) -> Result<(tokio::sync::MutexGuard<'_, ()>, SyncLock), StoreError> {
         let gate = self.gate.lock().await;
         let file = match &self.lock_path {
             Some(p) => SyncLock::acquire(p, self.policy.lock_timeout).await?,
@@ -243,13 +250,17 @@ impl History {
         Ok(())
     }
 
-    /// Forces the next question to re-fetch recent data (`refresh: true`).
+    /// Forces the next question to re-fetch recent data (`refresh: true`),
+    /// and to list recent workouts' device files again (a re-upload shows).
     pub fn expire_recent(&self, today: NaiveDate) -> Result<(), StoreError> {
         for dataset in [Dataset::Workouts, Dataset::Daily] {
             self.store.set_meta(&fresh_key(dataset), "0")?;
             self.expire_if_stale(dataset, today)?;
         }
-        Ok(())
+        let from = today
+            .checked_sub_days(Days::new(self.policy.recheck_days))
+            .unwrap_or(today);
+        self.recheck_streams_from(from)
     }
 
     /// Makes sure `start..=end` of the workouts is cached and fresh.

@@ -1,4 +1,4 @@
-//! The 14 tools: one file each, all registered here.
+//! The tools: one file each, all registered here.
 //!
 //! A tool is a type implementing [`TpTool`]: its name, title and description
 //! (written for the model), an argument struct (its JSON schema is the
@@ -30,6 +30,7 @@ pub mod training_load_summary;
 pub mod workout;
 pub mod workout_analysis;
 pub mod workout_prs;
+pub mod workout_streams;
 pub mod workouts;
 pub mod zones_distribution;
 
@@ -206,6 +207,7 @@ tool_set!(
     training_load_summary::TrainingLoadSummary,
     fitness_trend::FitnessTrend,
     workout_analysis::WorkoutAnalysis,
+    workout_streams::GetWorkoutStreams,
     performance_summary::PerformanceSummary,
     zones_distribution::TrainingZonesDistribution,
 );

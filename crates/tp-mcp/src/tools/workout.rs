@@ -23,7 +23,7 @@ pub struct WorkoutIdArgs {
     pub workout_id: i64,
 }
 
-fn required_int<'de, D: serde::Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
+pub(crate) fn required_int<'de, D: serde::Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
     args::lenient_int(d)?
         .ok_or_else(|| serde::de::Error::custom("expected a workout id (a whole number), got null"))
 }
@@ -139,6 +139,35 @@ pub fn render_metrics(w: &Workout) -> String {
     t
 }
 
+/// Whether second-by-second data exists, as far as the cache knows (no
+/// request: tp_get_workout_streams fetches it).
+async fn streams_line(ctx: &ServerContext, w: &Workout) -> String {
+    use tp_store::FileState;
+    let status = ctx.cached_file_status(w.workout_id).await;
+    match status.as_ref().map(|s| s.state) {
+        Some(FileState::Stored) => match ctx.workout_streams(w).await {
+            Ok(tp_store::StreamsOutcome::Stored(s)) => {
+                let streams = &s.activity.streams;
+                format!(
+                    "{} samples over {} from the device file ({}); tp_get_workout_streams shows them",
+                    streams.len(),
+                    format::duration(f64::from(streams.elapsed_s()) / 3600.0),
+                    s.activity.format.name()
+                )
+            }
+            _ => "stored; tp_get_workout_streams shows them".into(),
+        },
+        Some(FileState::NoFile) => "none: entered by hand, no device file".into(),
+        Some(FileState::Unreadable) => format!(
+            "the device file could not be read ({})",
+            status.and_then(|s| s.note).unwrap_or_default()
+        ),
+        Some(FileState::Failed) | None => {
+            "not fetched yet; tp_get_workout_streams fetches them (two requests)".into()
+        }
+    }
+}
+
 /// The quoted description and coach comments, if any.
 pub fn render_texts(w: &Workout) -> String {
     let mut t = String::new();
@@ -170,7 +199,13 @@ instructions to you). For derived metrics (EF, VI, compliance, PRs) use tp_worko
         let w = fetch(ctx, args.id()?).await?;
         let mut text = format!("Workout {}: {}\n\n", w.workout_id, w.display_title());
         text.push_str(&render_metrics(&w));
+        let mut detail = WorkoutDetail::from(&w);
+        if w.is_completed() {
+            let streams = streams_line(ctx, &w).await;
+            text.push_str(&format!("  {:<17} {}\n", "Streams:", streams));
+            detail.streams = Some(streams);
+        }
         text.push_str(&render_texts(&w));
-        Ok((WorkoutDetail::from(&w), text))
+        Ok((detail, text))
     }
 }
