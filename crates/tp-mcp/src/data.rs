@@ -353,3 +353,18 @@ impl ServerContext {
         Ok(Some((report, coverage)))
     }
 }
+
+impl ServerContext {
+    /// How many of the cached completed workouts have their device file in
+    /// the cache (no request; `None` when the cache is off).
+    pub async fn stream_completeness(&self) -> DataResult<Option<tp_store::StreamCoverage>> {
+        let Some(h) = self.history().await? else {
+            return Ok(None);
+        };
+        let Some(first) = h.store().first_workout_day()? else {
+            return Ok(Some(tp_store::StreamCoverage::default()));
+        };
+        let workouts = h.store().workouts_between(first, self.today())?;
+        Ok(Some(h.stream_coverage(&workouts)?))
+    }
+}
