@@ -1,16 +1,20 @@
 //! The Tauri app: tray icon and menu, the chart and connect windows, the
-//! background login check, notifications and start at login.
+//! background login check, the idle-time fill of workouts' device files,
+//! notifications and start at login.
 //!
-//! Every change of state goes through [`TrayState::apply`]; [`render`]
-//! then shows it (icon, tooltip, menu lines) and tells open windows.
+//! Every change of state goes through [`TrayState::apply`] (or, for the
+//! streams line, [`FillState`]); [`render`] then shows it (icon, tooltip,
+//! menu lines) and tells open windows.
 
 use crate::backend::Backend;
 use crate::chart::ChartData;
 use crate::connect::ConnectView;
-use crate::state::{self, Effect, Event, IconKind, TrayState};
+use crate::state::{self, Effect, Event, IconKind, Login, TrayState};
+use crate::streams_fill::{self, Decision, FillState, Outcome, StopWhy};
 use crate::{Cli, Options};
 use chrono::Local;
 use serde::Serialize;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant, SystemTime};
 use tauri::image::Image;
@@ -22,6 +26,13 @@ use tauri_plugin_notification::NotificationExt as _;
 
 /// How long loaded chart data is reused before it is loaded again.
 const CHART_FRESH_FOR: Duration = Duration::from_secs(300);
+
+/// While streams fill, they are counted again at most this often (each
+/// count is a query of the cache, no request).
+const COUNT_STREAMS_EVERY: Duration = Duration::from_millis(300);
+
+/// While streams fill, their menu line is logged at most this often.
+const LOG_STREAMS_EVERY: Duration = Duration::from_secs(1);
 
 /// The app's shared state (managed by Tauri).
 pub struct Shared {
@@ -39,6 +50,10 @@ pub struct Shared {
     shown_icon: Mutex<Option<IconKind>>,
     /// The status line last shown (logged when it changes).
     shown_status: Mutex<String>,
+    /// The streams fill: counts, the running fill, the last one.
+    pub streams: Mutex<FillState>,
+    /// The streams line last logged, and when.
+    logged_streams: Mutex<(String, Option<Instant>)>,
 }
 
 /// The tray's widgets.
@@ -46,6 +61,7 @@ struct TrayUi {
     tray: TrayIcon<Wry>,
     status: MenuItem<Wry>,
     sync: MenuItem<Wry>,
+    streams: MenuItem<Wry>,
     reauth: MenuItem<Wry>,
     autostart: CheckMenuItem<Wry>,
 }
@@ -56,6 +72,8 @@ pub struct TrayStatus {
     pub icon: IconKind,
     pub status_line: String,
     pub sync_line: String,
+    /// How complete the cached device files are ("Streams: 412 of 1310 workouts …").
+    pub streams_line: String,
     pub demo: bool,
     pub login: state::Login,
 }
@@ -137,6 +155,8 @@ fn setup(app: &AppHandle, options: Options) {
         ui: OnceLock::new(),
         shown_icon: Mutex::new(None),
         shown_status: Mutex::new(String::new()),
+        streams: Mutex::new(FillState::new()),
+        logged_streams: Mutex::new((String::new(), None)),
     });
 
     match build_tray(app) {
@@ -182,6 +202,7 @@ fn setup(app: &AppHandle, options: Options) {
         {
             let _ = load_chart(&handle, false).await;
         }
+        tauri::async_runtime::spawn(streams_loop(handle.clone()));
         background_loop(handle).await;
     });
 }
@@ -204,6 +225,9 @@ fn build_tray(app: &AppHandle) -> Result<TrayUi, String> {
         MenuItem::with_id(app, "status", st.status_line(), false, None::<&str>).map_err(e)?;
     let sync = MenuItem::with_id(app, "sync", st.sync_line(Local::now()), false, None::<&str>)
         .map_err(e)?;
+    let streams_line = app.state::<Shared>().streams.lock().unwrap().line();
+    let streams =
+        MenuItem::with_id(app, "streams", streams_line, false, None::<&str>).map_err(e)?;
     let reauth = MenuItem::with_id(
         app,
         "reauth",
@@ -232,6 +256,7 @@ fn build_tray(app: &AppHandle) -> Result<TrayUi, String> {
         &[
             &status,
             &sync,
+            &streams,
             &sep()?,
             &reauth,
             &chart,
@@ -260,6 +285,7 @@ fn build_tray(app: &AppHandle) -> Result<TrayUi, String> {
         tray,
         status,
         sync,
+        streams,
         reauth,
         autostart,
     })
@@ -405,11 +431,13 @@ fn dispatch(app: &AppHandle, event: Event) {
 
 /// The tray's current status.
 pub fn tray_status(app: &AppHandle) -> TrayStatus {
-    let st = app.state::<Shared>().tray_state.lock().unwrap().clone();
+    let shared = app.state::<Shared>();
+    let st = shared.tray_state.lock().unwrap().clone();
     TrayStatus {
         icon: st.icon(),
         status_line: st.status_line(),
         sync_line: st.sync_line(Local::now()),
+        streams_line: shared.streams.lock().unwrap().line(),
         demo: st.demo,
         login: st.login.clone(),
     }
@@ -426,9 +454,11 @@ fn render(app: &AppHandle) {
             shown.clone_from(&status.status_line);
         }
     }
+    log_streams_line(&shared, &status.streams_line);
     if let Some(ui) = shared.ui.get() {
         let _ = ui.status.set_text(&status.status_line);
         let _ = ui.sync.set_text(&status.sync_line);
+        let _ = ui.streams.set_text(&status.streams_line);
         let reauthenticating = shared.tray_state.lock().unwrap().reauthenticating;
         let _ = ui.reauth.set_enabled(!reauthenticating);
         let _ = ui
@@ -443,6 +473,22 @@ fn render(app: &AppHandle) {
         }
     }
     let _ = app.emit("tray-state", &status);
+}
+
+/// Logs the streams line when it changes; while filling, at most every
+/// [`LOG_STREAMS_EVERY`] (the count moves with every workout).
+fn log_streams_line(shared: &Shared, line: &str) {
+    let mut logged = shared.logged_streams.lock().unwrap();
+    let (last, at) = &*logged;
+    if last == line {
+        return;
+    }
+    let filling = |l: &str| l.starts_with("Streams: filling");
+    if filling(last) && filling(line) && at.is_some_and(|at| at.elapsed() < LOG_STREAMS_EVERY) {
+        return;
+    }
+    tracing::info!("streams line: {line}");
+    *logged = (line.to_string(), Some(Instant::now()));
 }
 
 /// Checks the login with TrainingPeaks.
@@ -504,6 +550,8 @@ pub async fn load_chart(app: &AppHandle, force: bool) -> Result<Arc<ChartData>, 
                 },
             );
             let _ = app.emit("chart-updated", ());
+            // New workouts may have arrived: they lack their device file.
+            count_streams(app, &backend).await;
         }
         Err(e) => {
             tracing::warn!("cannot load training data: {e}");
@@ -555,6 +603,7 @@ async fn background_loop(app: AppHandle) {
         if state::check_due(since, woke) {
             if woke {
                 tracing::info!("the computer woke up: checking the login");
+                app.state::<Shared>().streams.lock().unwrap().woke();
             }
             last_check = SystemTime::now();
             run_check(&app).await;
@@ -563,5 +612,152 @@ async fn background_loop(app: AppHandle) {
             }
         }
         render(&app);
+    }
+}
+
+/// Fills workouts' device files into the cache while the computer is idle
+/// ([`streams_fill`] has the rules), for as long as the app runs.
+async fn streams_loop(app: AppHandle) {
+    let Ok(backend) = app.state::<Shared>().backend.clone() else {
+        return;
+    };
+    let idle_after =
+        streams_fill::idle_after(std::env::var(streams_fill::IDLE_ENV).ok().as_deref());
+    match current_idle().await {
+        Some(_) => tracing::info!(
+            "streams: filled after {} s without keyboard or mouse",
+            idle_after.as_secs()
+        ),
+        None => tracing::info!(
+            "streams: this desktop does not tell how long it has been idle; filling slowly ({} s every {} min)",
+            streams_fill::BLIND_SLICE.as_secs(),
+            streams_fill::BLIND_PAUSE.as_secs() / 60
+        ),
+    }
+    count_streams(&app, &backend).await;
+    loop {
+        let idle = current_idle().await;
+        let login_valid = app.state::<Shared>().tray_state.lock().unwrap().login == Login::Valid;
+        let decision = app.state::<Shared>().streams.lock().unwrap().decide(
+            Instant::now(),
+            idle,
+            idle_after,
+            login_valid,
+        );
+        if decision == Decision::Start {
+            fill_streams(&app, &backend, idle_after).await;
+        }
+        tokio::time::sleep(streams_fill::poll_every(idle_after, false)).await;
+    }
+}
+
+/// Time since the last keyboard or mouse input (`None`: unknown), asked
+/// off the async threads.
+async fn current_idle() -> Option<Duration> {
+    tauri::async_runtime::spawn_blocking(crate::idle::idle_time)
+        .await
+        .ok()
+        .flatten()
+}
+
+/// Counts the cached device files (no request) and shows the count.
+async fn count_streams(app: &AppHandle, backend: &Backend) {
+    match backend.stream_completeness().await {
+        Ok(coverage) => app
+            .state::<Shared>()
+            .streams
+            .lock()
+            .unwrap()
+            .counted(coverage),
+        // E.g. no login yet to say whose cache it is: counted later.
+        Err(e) => tracing::debug!("cannot count the stored streams: {e}"),
+    }
+    render(app);
+}
+
+/// One fill: runs the core's backfill, counting as it goes and looking at
+/// the idle time every few seconds; cancels it (after the workout in hand)
+/// when the user is back. Errors are logged and shown in the menu line.
+async fn fill_streams(app: &AppHandle, backend: &Backend, idle_after: Duration) {
+    let shared = app.state::<Shared>();
+    shared.streams.lock().unwrap().started(Instant::now());
+    render(app);
+    tracing::info!("streams: filling device files while the computer is idle");
+    let started = Instant::now();
+    let cancel = AtomicBool::new(false);
+    let (stepped, mut steps) = tokio::sync::watch::channel(());
+    let progress = move |_done: usize, _total: usize| {
+        stepped.send_replace(());
+    };
+    let fill = backend.backfill_streams(&cancel, &progress);
+    tokio::pin!(fill);
+    let mut poll = tokio::time::interval(streams_fill::poll_every(idle_after, true));
+    let mut counted_at = Instant::now();
+    let result = loop {
+        tokio::select! {
+            result = &mut fill => break result,
+            Ok(()) = steps.changed() => {
+                if counted_at.elapsed() >= COUNT_STREAMS_EVERY {
+                    count_streams(app, backend).await;
+                    counted_at = Instant::now();
+                }
+            }
+            _ = poll.tick() => {
+                let idle = current_idle().await;
+                let decision = shared.streams.lock().unwrap().decide(Instant::now(), idle, idle_after, true);
+                if let Decision::Stop(why) = decision
+                    && !cancel.swap(true, Ordering::Relaxed)
+                {
+                    match why {
+                        StopWhy::UserBack => tracing::info!("streams: the user is back; stopping after the workout in hand"),
+                        StopWhy::SliceOver => tracing::info!("streams: slice over; stopping after the workout in hand"),
+                    }
+                }
+            }
+        }
+    };
+    let cancelled = cancel.load(Ordering::Relaxed);
+    let (outcome, coverage) = match result {
+        Ok(None) => (Outcome::NoCache, None),
+        Ok(Some((report, coverage))) => {
+            tracing::info!(
+                "streams: fill ended after {:.0} s: {} stored, {} without a file, {} unreadable, {} failed, {} left{}",
+                started.elapsed().as_secs_f64(),
+                report.stored,
+                report.no_file,
+                report.unreadable,
+                report.failed,
+                report.left,
+                report
+                    .stopped
+                    .as_deref()
+                    .map(|why| format!(" ({why})"))
+                    .unwrap_or_default()
+            );
+            let outcome = Outcome::of_report(&report, cancelled);
+            if let (Outcome::Failed(_), Some(why)) = (&outcome, &report.stopped) {
+                tracing::warn!("streams: the fill stopped: {why}");
+            }
+            (outcome, Some(coverage))
+        }
+        Err(e) => {
+            tracing::warn!("streams: the fill failed: {e}");
+            let why = streams_fill::short_reason(&e.to_string());
+            (Outcome::Failed(why), None)
+        }
+    };
+    let failed = matches!(outcome, Outcome::Failed(_));
+    shared
+        .streams
+        .lock()
+        .unwrap()
+        .finished(Instant::now(), outcome, coverage);
+    if coverage.is_none() {
+        count_streams(app, backend).await;
+    }
+    render(app);
+    if failed {
+        // An expired login shows in the icon; an outage in the sync line.
+        run_check(app).await;
     }
 }

@@ -1,12 +1,15 @@
 //! The tray's side of the data: the same [`ServerContext`] the `tp-mcp`
 //! sidecar builds (store first, TrainingPeaks for what is missing), the
-//! login check, and re-authentication through `tp-auth`.
+//! login check, re-authentication through `tp-auth`, and the background
+//! fill of workouts' device files (streams) into the cache.
 
 use crate::chart::{ChartData, NotFresh, PLAN_DAYS};
 use crate::state::Login;
+use std::sync::atomic::AtomicBool;
 use tokio::sync::RwLock;
 use tp_mcp::ServerContext;
 use tp_mcp::cookie::CookieOrigin;
+use tp_store::{FillReport, StoreError, StreamCoverage};
 
 /// The data source of the tray: the real account, or the demo athlete.
 pub struct Backend {
@@ -66,6 +69,25 @@ impl Backend {
         let mut data = ChartData::build(profile.display_name(), self.demo, &history);
         data.not_fresh = NotFresh::from_reads(&stale_reads);
         Ok(data)
+    }
+
+    /// Fetches every completed workout's device file the cache lacks,
+    /// newest first, until done or `cancel` (after the workout in hand);
+    /// `None` when the cache is off. See `ServerContext::backfill_streams`.
+    pub async fn backfill_streams(
+        &self,
+        cancel: &AtomicBool,
+        progress: &(dyn Fn(usize, usize) + Send + Sync),
+    ) -> Result<Option<(FillReport, StreamCoverage)>, StoreError> {
+        let ctx = self.ctx.read().await.clone();
+        ctx.backfill_streams(cancel, progress).await
+    }
+
+    /// How many cached completed workouts have their device file stored (no
+    /// request); `None` when the cache is off.
+    pub async fn stream_completeness(&self) -> Result<Option<StreamCoverage>, StoreError> {
+        let ctx = self.ctx.read().await.clone();
+        ctx.stream_completeness().await
     }
 
     /// "Re-authenticate from browser": imports the login, then reloads the

@@ -4,10 +4,14 @@
 //! Map of the crate:
 //!
 //! - [`app`] — the Tauri app: tray icon and menu, windows, the background
-//!   login check, notifications, start at login.
+//!   login check and streams fill, notifications, start at login.
 //! - [`commands`] — the Tauri commands the `ui/` windows call.
 //! - [`state`] — the tray's state machine (icon look, status lines, when
 //!   to notify); pure.
+//! - [`streams_fill`] — when to fill workouts' device files into the cache
+//!   (while the computer is idle) and the menu's streams line; pure.
+//! - [`idle`] — how long keyboard and mouse have been left alone (one small
+//!   call per OS).
 //! - [`chart`] — the chart's columns, laid out from `tp-mcp`'s data path and
 //!   `tp-fitness`' PMC and projection (the numbers the MCP tools give).
 //! - [`backend`] — the [`tp_mcp::ServerContext`] the tray reads through, the
@@ -27,7 +31,9 @@ pub mod chart;
 pub mod claude_config;
 pub mod commands;
 pub mod connect;
+pub mod idle;
 pub mod state;
+pub mod streams_fill;
 
 pub use app::run;
 

@@ -32,6 +32,8 @@
 //!   averages, consistency, best values with workout ids.
 //! - [`mean_max`] — exact mean-maximal curves (best average of every
 //!   duration) from second-by-second streams, gaps never bridged.
+//! - [`simd`] — the mean-maximal curve's hot loop in explicit SIMD (the
+//!   size-optimised binary would not vectorise it).
 //! - [`resample`] — a workout's streams averaged per step, gaps listed.
 //! - [`stream_summary`] — what a workout's streams are summarised into once
 //!   (curves, histograms), so range questions never re-read the seconds.
@@ -85,6 +87,7 @@ pub mod pmc;
 pub mod projection;
 pub mod resample;
 pub mod series;
+pub mod simd;
 pub mod stream_summary;
 pub mod summary;
 pub mod trend;

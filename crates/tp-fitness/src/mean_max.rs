@@ -11,8 +11,8 @@
 //! window, as the difference of two prefix sums — 2.3·10⁸ windows for a
 //! 6-hour ride. That is exact by construction, and fast because the inner
 //! loop (subtract two shifted slices, keep the maximum) is a textbook SIMD
-//! reduction: compiled for AVX2 where the processor has it (picked at run
-//! time by the `multiversion` crate), SSE2 or NEON elsewhere, on 32-bit
+//! reduction, written with explicit instructions ([`crate::simd`]: AVX2 or
+//! SSE4.1 picked at run time, NEON on ARM, plain Rust elsewhere) on 32-bit
 //! sums whenever the stretch's total fits (it always does for real
 //! recordings; 64-bit otherwise). Measured in `bench/RESULTS.md`: a 6-hour
 //! ride in about 20 ms, a typical 90-minute one in about 1 ms. A
@@ -99,25 +99,15 @@ pub fn mean_max_sums(values: &[i64]) -> Vec<i64> {
 }
 
 /// For every `d`, the largest `prefix[i + d] − prefix[i]` (32-bit; the
-/// caller checked that no difference overflows).
-#[multiversion::multiversion(targets("x86_64+avx2", "x86_64+sse4.1", "aarch64+neon"))]
+/// caller checked that no difference overflows), the inner loop in SIMD
+/// ([`crate::simd`]).
 fn best_sums_i32(prefix: &[i32]) -> Vec<i32> {
     (1..prefix.len())
-        .map(|d| {
-            let n = prefix.len() - d;
-            prefix[d..]
-                .iter()
-                .zip(&prefix[..n])
-                // Never wraps (the caller checked); wrapping keeps the loop
-                // vectorised even with overflow checks on (debug builds).
-                .map(|(end, start)| end.wrapping_sub(*start))
-                .fold(i32::MIN, i32::max)
-        })
+        .map(|d| crate::simd::max_difference(&prefix[d..], &prefix[..prefix.len() - d]))
         .collect()
 }
 
-/// The same on 64-bit sums.
-#[multiversion::multiversion(targets("x86_64+avx2", "aarch64+neon"))]
+/// The same on 64-bit sums (only for recordings no device writes).
 fn best_sums_i64(prefix: &[i64]) -> Vec<i64> {
     (1..prefix.len())
         .map(|d| {
