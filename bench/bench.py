@@ -146,6 +146,7 @@ def main():
     ap.add_argument("--latency-ms", type=int, default=80)
     ap.add_argument("--spacing-ms", type=int, default=150)
     ap.add_argument("--out", default="bench/RESULTS.md")
+    ap.add_argument("--criterion", default="target/criterion", help="where `cargo bench` left its estimates")
     args = ap.parse_args()
 
     today = dt.date.today()
@@ -164,6 +165,12 @@ def main():
         ("tp_workout_analysis", {"workout_id": ride["workoutId"]}), ("tp_performance_summary", {"sport": "Bike", "days": 90}),
         ("tp_training_zones_distribution", {"days": 30}),
         ("tp_get_fitness", {"days": 365}),
+    ]
+    # Tools the reference does not have: measured for tp-mcp alone (and
+    # kept out of the peak-RSS comparison, which is about the same work).
+    own_tools = [
+        ("tp_get_workout_streams", {"workout_id": ride["workoutId"]}),
+        ("tp_get_workout_streams", {"workout_id": ride["workoutId"], "resolution_s": 1, "end_s": 3600}),
     ]
 
     servers = {"tp-mcp": [args.tp_mcp]}
@@ -219,9 +226,79 @@ def main():
             f"{n} cold {results[n][key]['cold_ms']:.0f} ms/{results[n][key]['cold_req']:.0f} req, warm {results[n][key]['warm_ms']:.1f} ms/{results[n][key]['warm_req']:.0f} req"
             for n in servers), file=sys.stderr)
 
+    own = {}
+    for tool, targs in own_tools:
+        key = f"{tool} {json.dumps(targs, sort_keys=True)}"
+        cold_t, warm_t, cold_n, warm_n, errors = [], [], [], [], 0
+        for _ in range(max(1, args.runs // 2)):
+            with tempfile.TemporaryDirectory() as data:
+                s = Session(servers["tp-mcp"], dict(base_env, TP_MCP_DATA_DIR=data))
+                s.initialize()
+                n0 = fake.total()
+                t, r = s.call(tool, targs)
+                cold_t.append(t)
+                cold_n.append(fake.total() - n0)
+                n1 = fake.total()
+                t, _ = s.call(tool, targs)
+                warm_t.append(t)
+                warm_n.append(fake.total() - n1)
+                errors += bool(r.get("isError"))
+                s.close()
+                time.sleep(2 * args.spacing_ms / 1000)
+        own[key] = dict(cold_ms=median(cold_t) * 1000, warm_ms=median(warm_t) * 1000,
+                        cold_req=median(cold_n), warm_req=median(warm_n), errors=errors)
+        print(f"  {key}: cold {own[key]['cold_ms']:.0f} ms/{own[key]['cold_req']:.0f} req, warm {own[key]['warm_ms']:.1f} ms/{own[key]['warm_req']:.0f} req", file=sys.stderr)
     fake.close()
+
+    sync = sync_streams_experiment(args, base_env)
     agreement = compare_answers(results) if "reference" in servers else []
-    write_report(args, servers, init, listing, rss, results, tools, agreement)
+    write_report(args, servers, init, listing, rss, results, tools, agreement, own, sync, criterion_numbers(args.criterion))
+
+
+def sync_streams_experiment(args, base_env) -> dict:
+    """`tp-mcp sync --streams` over a whole (short) history, twice: requests
+    per endpoint against the number of completed workouts and files."""
+    today = dt.date(2022, 6, 30)
+    fake = Fake(args.fake, args.latency_ms, args.spacing_ms, today)
+    try:
+        aid = fake.api("/users/v3/user")["user"]["athletes"][0]["athleteId"]
+        workouts = []
+        day = dt.date(2022, 1, 1)
+        while day <= today:
+            end = min(day + dt.timedelta(days=89), today)
+            workouts += fake.api(f"/fitness/v6/athletes/{aid}/workouts/{day}/{end}")
+            day = end + dt.timedelta(days=1)
+        completed = [w for w in workouts if w.get("completed")]
+        env = dict(base_env, TP_API_BASE_URL=fake.url, TP_MCP_TODAY=today.isoformat())
+        runs = []
+        with tempfile.TemporaryDirectory() as data:
+            for _ in range(2):
+                before = fake.by_endpoint()
+                t = time.perf_counter()
+                p = subprocess.run([args.tp_mcp, "sync", "--streams"], env=dict(env, TP_MCP_DATA_DIR=data),
+                                   capture_output=True, text=True, timeout=3600)
+                after = fake.by_endpoint()
+                runs.append(dict(seconds=time.perf_counter() - t, ok=p.returncode == 0, summary=p.stdout.strip().splitlines()[:1],
+                                 requests={k: after[k] - before.get(k, 0) for k in after if after[k] - before.get(k, 0)}))
+        return dict(completed=len(completed), runs=runs, history=f"2022-01-03 to {today}")
+    finally:
+        fake.close()
+
+
+def criterion_numbers(root: str) -> dict:
+    """Medians `cargo bench` left in target/criterion, and the storage sizes."""
+    out = {}
+    if os.path.isdir(root):
+        for name in os.listdir(root):
+            est = os.path.join(root, name, "new", "estimates.json")
+            if os.path.exists(est):
+                with open(est) as f:
+                    out[name] = json.load(f)["median"]["point_estimate"] / 1e6  # ms
+    storage = os.path.join(root, "device_file_storage.json")
+    if os.path.exists(storage):
+        with open(storage) as f:
+            out["storage"] = json.load(f)
+    return out
 
 
 def compare_answers(results) -> list[str]:
@@ -293,7 +370,7 @@ def fmt_ratio(a, b):
     return "-"
 
 
-def write_report(args, servers, init, listing, rss, results, tools, agreement):
+def write_report(args, servers, init, listing, rss, results, tools, agreement, own, sync, crit):
     names = list(servers)
     ref = "reference" in servers
     lines = [
@@ -330,6 +407,38 @@ def write_report(args, servers, init, listing, rss, results, tools, agreement):
             cells.append(f"{r['warm_ms']:.1f} / {r['warm_req']:.0f}")
         lines.append(f"| `{key}` | " + " | ".join(cells) + " |")
     lines += ["", "⚠ = the server answered with an error on this call.", ""]
+    lines += ["## Beyond the reference (tp-mcp only)", "",
+              "| tool, arguments | cold ms / req | warm ms / req |", "|---|---|---|"]
+    for key, r in own.items():
+        flag = " ⚠" if r["errors"] else ""
+        lines.append(f"| `{key}` | {r['cold_ms']:.0f} / {r['cold_req']:.0f}{flag} | {r['warm_ms']:.1f} / {r['warm_req']:.0f} |")
+    lines += ["", "Cold, a workout's second-by-second data costs the file list and the file on top of the workout itself; warm, nothing.", ""]
+    if sync:
+        lines += [f"**`tp-mcp sync --streams`** over the demo history {sync['history']} ({sync['completed']} completed workouts), "
+                  "same latency and spacing:", ""]
+        for i, r in enumerate(sync["runs"], 1):
+            reqs = ", ".join(f"{k} {v}" for k, v in sorted(r["requests"].items())) or "none"
+            lines.append(f"- run {i}: {r['seconds']:.0f} s, requests: {reqs}" + ("" if r["ok"] else " ⚠ failed"))
+        lines.append("")
+    rows = [
+        ("decode_and_store_4h_fit_ride", "decode + store a 4-hour FIT ride (7 channels, 1 Hz)", "< 30 ms"),
+        ("decode_4h_fit_ride", "of which decoding", ""),
+        ("summarize_4h_ride_curves_and_histograms", "its summary: exact curves (power, HR, speed) + histograms", ""),
+        ("mean_max_sums_6h_one_stretch", "exact mean-maximal curve of a 6-hour ride, every duration", "< 50 ms"),
+        ("mean_max_curve_6h_ride_every_duration", "the same with a café stop (two stretches)", ""),
+    ]
+    if any(k in crit for k, _, _ in rows):
+        lines += ["## Analytics and storage (criterion, release build, medians)", "", "| measure | time | target |", "|---|---|---|"]
+        for key, label, target in rows:
+            if key in crit:
+                lines.append(f"| {label} | {crit[key]:.1f} ms | {target} |")
+        st = crit.get("storage")
+        if st:
+            lines += ["", f"Storage in the cache: {st['four_hour_ride_bytes_per_hour'] / 1000:.1f} KB per hour for the 4-hour ride "
+                      f"({st['four_hour_ride_channels']} channels; its FIT file is {st['fit_file_bytes_per_hour'] / 1000:.0f} KB per hour), "
+                      f"{st['their_bytes_per_hour'] / 1000:.1f} KB per hour over the demo athlete's last "
+                      f"{st['recent_workouts_with_5_or_more_channels']} workouts with 5+ channels (target: well under 100 KB)."]
+        lines.append("")
     if agreement:
         lines += ["## Do the answers agree?", ""] + agreement + [""]
     with open(args.out, "w") as f:

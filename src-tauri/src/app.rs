@@ -623,9 +623,9 @@ async fn streams_loop(app: AppHandle) {
     };
     let idle_after =
         streams_fill::idle_after(std::env::var(streams_fill::IDLE_ENV).ok().as_deref());
-    match current_idle().await {
+    match current_idle(&app).await {
         Some(_) => tracing::info!(
-            "streams: filled after {} s without keyboard or mouse",
+            "streams: filled once keyboard and mouse are left alone for {} s",
             idle_after.as_secs()
         ),
         None => tracing::info!(
@@ -636,7 +636,7 @@ async fn streams_loop(app: AppHandle) {
     }
     count_streams(&app, &backend).await;
     loop {
-        let idle = current_idle().await;
+        let idle = current_idle(&app).await;
         let login_valid = app.state::<Shared>().tray_state.lock().unwrap().login == Login::Valid;
         let decision = app.state::<Shared>().streams.lock().unwrap().decide(
             Instant::now(),
@@ -651,13 +651,41 @@ async fn streams_loop(app: AppHandle) {
     }
 }
 
-/// Time since the last keyboard or mouse input (`None`: unknown), asked
-/// off the async threads.
-async fn current_idle() -> Option<Duration> {
-    tauri::async_runtime::spawn_blocking(crate::idle::idle_time)
-        .await
-        .ok()
-        .flatten()
+/// Time since the last keyboard or mouse input (`None`: unknown), asked on
+/// the main thread: Xlib is thread-safe only when `XInitThreads` ran
+/// first, which the tray cannot ensure, so our X connection is used on the
+/// thread GTK uses its own on. (One round trip to the X server.)
+async fn current_idle(app: &AppHandle) -> Option<Duration> {
+    let (answer, idle) = tokio::sync::oneshot::channel();
+    app.run_on_main_thread(move || {
+        let _ = answer.send(crate::idle::idle_time());
+    })
+    .ok()?;
+    idle.await.ok().flatten()
+}
+
+/// Asks the running fill to stop (after the workout in hand) when the
+/// policy says so: the user is back, or a blind slice is over.
+async fn stop_fill_if_due(app: &AppHandle, cancel: &AtomicBool, idle_after: Duration) {
+    let idle = current_idle(app).await;
+    // (The login does not matter to a running fill: it fails on its own.)
+    let decision = app.state::<Shared>().streams.lock().unwrap().decide(
+        Instant::now(),
+        idle,
+        idle_after,
+        true,
+    );
+    let Decision::Stop(why) = decision else {
+        return;
+    };
+    if cancel.swap(true, Ordering::Relaxed) {
+        return; // asked already
+    }
+    let why = match why {
+        StopWhy::UserBack => "the user is back",
+        StopWhy::SliceOver => "the slice is over (idle time unknown)",
+    };
+    tracing::info!("streams: {why}; stopping after the workout in hand");
 }
 
 /// Counts the cached device files (no request) and shows the count.
@@ -702,18 +730,7 @@ async fn fill_streams(app: &AppHandle, backend: &Backend, idle_after: Duration) 
                     counted_at = Instant::now();
                 }
             }
-            _ = poll.tick() => {
-                let idle = current_idle().await;
-                let decision = shared.streams.lock().unwrap().decide(Instant::now(), idle, idle_after, true);
-                if let Decision::Stop(why) = decision
-                    && !cancel.swap(true, Ordering::Relaxed)
-                {
-                    match why {
-                        StopWhy::UserBack => tracing::info!("streams: the user is back; stopping after the workout in hand"),
-                        StopWhy::SliceOver => tracing::info!("streams: slice over; stopping after the workout in hand"),
-                    }
-                }
-            }
+            _ = poll.tick() => stop_fill_if_due(app, &cancel, idle_after).await,
         }
     };
     let cancelled = cancel.load(Ordering::Relaxed);

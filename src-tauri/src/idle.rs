@@ -35,8 +35,9 @@
 use std::time::Duration;
 
 /// Time since the user's last keyboard or mouse input; `None` when this
-/// desktop does not say. Cheap (one X round trip or one system call), but
-/// blocking: call it off the async threads.
+/// desktop does not say. Cheap (one X round trip or one system call). Call
+/// it on the GUI's main thread: on X11 it opens a connection of its own
+/// with Xlib, which is thread-safe only when `XInitThreads` ran first.
 pub fn idle_time() -> Option<Duration> {
     platform::idle_time()
 }
@@ -68,7 +69,10 @@ mod platform {
                 if !info.is_null() {
                     let root = (xlib.XDefaultRootWindow)(display);
                     if (xss.XScreenSaverQueryInfo)(display, root, info) != 0 {
-                        idle = Some(Duration::from_millis((*info).idle as u64));
+                        // c_ulong: 64 bits here, 32 on 32-bit targets.
+                        #[allow(clippy::unnecessary_cast)]
+                        let millis = (*info).idle as u64;
+                        idle = Some(Duration::from_millis(millis));
                     }
                     (xlib.XFree)(info.cast());
                 }

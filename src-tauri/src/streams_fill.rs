@@ -187,7 +187,7 @@ impl FillState {
         };
         let since = now.saturating_duration_since(last.at);
         let due = match &last.outcome {
-            Outcome::NoCache => false, // (also `cache_off`)
+            Outcome::NoCache => false, // nowhere to keep them
             Outcome::Failed(_) => since >= FAILURE_BACKOFF,
             Outcome::Stopped => idle.is_some() || since >= BLIND_PAUSE,
             Outcome::Complete => {

@@ -133,3 +133,51 @@ def normalized_power(power: np.ndarray) -> float:
     csum = np.concatenate([[0.0], np.cumsum(power)])
     rolling = (csum[30:] - csum[:-30]) / 30.0
     return float(np.mean(rolling**4) ** 0.25)
+
+
+MAX_HOLD_S = 5
+
+
+def stretches(t: np.ndarray, v: np.ndarray) -> list[np.ndarray]:
+    """A channel on a 1 Hz grid, cut at gaps: a value holds until the next
+    sample when that is at most 5 s later; a longer step, or a sample
+    without a value, ends a stretch (docs/analytics.md)."""
+    out, cur = [], []
+    n = len(t)
+    for i in range(n):
+        if np.isnan(v[i]):
+            continue
+        cur.append(v[i])
+        step = t[i + 1] - t[i] if i + 1 < n else 0
+        if i + 1 < n and not np.isnan(v[i + 1]) and 1 <= step <= MAX_HOLD_S:
+            cur.extend([v[i]] * int(step - 1))
+        else:
+            out.append(np.array(cur))
+            cur = []
+    return [s for s in out if len(s)]
+
+
+def exact_best_sums(parts: list[np.ndarray]) -> np.ndarray:
+    """best[d-1] = the highest sum of d consecutive values in any stretch."""
+    longest = max(len(p) for p in parts)
+    best = np.full(longest, -np.inf)
+    for p in parts:
+        c = np.concatenate([[0.0], np.cumsum(p)])
+        for d in range(1, len(p) + 1):
+            best[d - 1] = max(best[d - 1], float(np.max(c[d:] - c[:-d])))
+    return best
+
+
+def at_least(best_sums: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For each d: the best average over windows of at least d seconds, and
+    the window that holds it (walked from the longest, so a tie keeps the
+    longer window, as tp-fitness does)."""
+    n = len(best_sums)
+    avg = best_sums / np.arange(1, n + 1)
+    value, window = np.empty(n), np.empty(n, dtype=int)
+    top, top_w = -np.inf, 0
+    for d in range(n, 0, -1):
+        if avg[d - 1] > top:
+            top, top_w = avg[d - 1], d
+        value[d - 1], window[d - 1] = top, top_w
+    return value, window

@@ -17,13 +17,15 @@ import subprocess
 import threading
 import time
 
-from conftest import TP_MCP, TrayApp, base_env, wait_for
+from conftest import TP_MCP, Tray, TrayApp, base_env, hex_rgb, wait_for
 
 # A short demo history (from 2022-01-03), so the whole fill takes seconds
 # of CPU in a debug build, yet long enough to be stopped half-way.
 STREAMS_TODAY = "2022-12-31"
 # Seconds without input that count as idle, for the tray under test.
 IDLE_SECS = 3
+# The connected icon's disc (icons/generate.sh).
+GREEN = hex_rgb("2da44e")
 
 SIDECAR_REPORT = re.compile(
     r"Device files: (?P<stored>\d+) of (?P<workouts>\d+) completed workouts have second-by-second data "
@@ -31,6 +33,7 @@ SIDECAR_REPORT = re.compile(
     r"This run: (?P<run_stored>\d+) stored, (?P<run_no_file>\d+) without a file")
 FILLING = re.compile(r"streams line: Streams: filling… (\d+) of (\d+)")
 COUNTS = re.compile(r"streams line: Streams: (\d+) of (\d+) workouts")
+FILL_ENDED = re.compile(r"streams: fill ended after \d+ s: (\d+) stored, (\d+) without a file")
 
 
 def sidecar_fill(data_dir) -> dict:
@@ -97,10 +100,11 @@ def test_streams_fill_while_idle_and_stop_when_the_user_is_back(display, home):
     data = home / "data"
     env = base_env(display, home)
     env.update(TP_MCP_TODAY=STREAMS_TODAY, TP_MCP_DATA_DIR=str(data), TP_TRAY_IDLE_SECS=str(IDLE_SECS))
+    tray = Tray(display)
     app = TrayApp(env, ["--demo"], "streams-fill")
     jiggler = Jiggler(display)
     try:
-        app.wait_log(f"streams: filled after {IDLE_SECS} s without keyboard or mouse", timeout=120)
+        app.wait_log(f"streams: filled once keyboard and mouse are left alone for {IDLE_SECS} s", timeout=120)
         app.wait_log("streams line: Streams: filling…", timeout=120)
 
         # The line counts up while it fills.
@@ -117,6 +121,7 @@ def test_streams_fill_while_idle_and_stop_when_the_user_is_back(display, home):
         app.wait_log("streams: the user is back; stopping after the workout in hand", timeout=10)
         app.wait_log("streams: fill ended", timeout=10)
         stop_secs = time.monotonic() - moved
+        assert stop_secs < 5, stop_secs
         at_stop = wait_for("the count in the cache", lambda: stored_streams(data) or None)
         assert at_stop < expected["stored"], "the fill ended before the user came back: make it longer"
         assert at_stop >= max(seen), (at_stop, seen)
@@ -134,11 +139,22 @@ def test_streams_fill_while_idle_and_stop_when_the_user_is_back(display, home):
         assert stored_streams(data) == expected["stored"]
         resumed = app.text().split("streams: the user is back", 1)[1]
         assert "streams: filling device files while the computer is idle" in resumed
+        # Where it stopped: the second fill fetched only what the first left.
+        first, second = [int(n) for n, _ in FILL_ENDED.findall(app.text())]
+        assert first == at_stop and second == expected["stored"] - at_stop, (first, second, at_stop)
         assert "panicked" not in app.text() and "last fill failed" not in app.text()
+
+        # The line in the menu, for people to look at (target/gui-test/).
+        x, y = tray.icon_center(GREEN)
+        display.run("xdotool", "mousemove", str(x), str(y), "click", "1")
+        time.sleep(0.8)
+        display.screenshot("streams-menu")
+        display.run("xdotool", "key", "Escape")
         assert app.alive()
     finally:
         jiggler.stop.set()
         app.stop()
+        tray.close()
 
     # The sidecar, on the tray's cache: nothing left to fetch, same counts.
     after = sidecar_fill(data)

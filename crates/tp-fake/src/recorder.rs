@@ -421,11 +421,16 @@ fn round_to_sum(x: &[f64], target_sum: i64, keep: &[usize], floor: i64, ceil: i6
     if eligible.is_empty() {
         return out;
     }
+    // Spread evenly: a prime stride through the eligible indices, one that
+    // does not divide their count (so every index comes round).
+    let stride = [7919usize, 104_729, 1_299_709]
+        .into_iter()
+        .find(|p| !eligible.len().is_multiple_of(*p))
+        .unwrap_or(1);
     let mut k = 0usize;
     let mut guard = 0usize;
     while diff != 0 && guard < 4 * out.len() + 16 {
-        // Spread evenly: a stride through the eligible indices.
-        let i = eligible[(k * 7919) % eligible.len()];
+        let i = eligible[(k * stride) % eligible.len()];
         k += 1;
         guard += 1;
         if diff > 0 && out[i] < ceil {
@@ -545,18 +550,27 @@ fn bike(ctx: &Context, noise: &mut Noise) -> Option<Built> {
     let w = ctx.w;
     let n = ctx.secs;
     let ftp = f64::from(ctx.profile.ftp_on(ctx.date));
-    let avg = f64::from(w.power_average?);
-    let np = w.normalized_power_actual?;
+    // A ride without a power meter still has a shape (for heart rate and
+    // speed); its file just has no power channel.
+    let has_power = w.power_average.is_some() && w.normalized_power_actual.is_some();
+    let avg = w.power_average.map_or(0.62 * ftp, f64::from);
+    let np = w.normalized_power_actual.unwrap_or(avg * 1.05);
     let pmax = w.power_maximum.map_or(avg * 3.0, f64::from);
     let outdoors = w.distance.is_some();
     let kind = ctx.kind;
     // The shape, in fractions of FTP.
+    // Efforts at the intensities an athlete holds them (a power-duration
+    // curve: about 130 % of FTP for 3 min, 105 % for 10, 170 % for 30 s).
     let main = match kind {
-        Some(Kind::BikeVo2) => repeats(6, 240, 1.18, 240, 0.5),
-        Some(Kind::BikeThreshold) => repeats(4, 720, 0.99, 300, 0.55),
-        Some(Kind::BikeSweetSpot) => repeats(3, 1200, 0.9, 300, 0.55),
+        Some(Kind::BikeVo2) => repeats(5, 180, 1.32, 180, 0.45),
+        Some(Kind::BikeThreshold) => repeats(3, 600, 1.05, 300, 0.5),
+        Some(Kind::BikeSweetSpot) => repeats(2, 1200, 0.92, 300, 0.55),
         Some(Kind::BikeTempo) => repeats(2, 1800, 0.8, 300, 0.6),
-        Some(Kind::BikeOpeners) => repeats(3, 60, 1.2, 180, 0.6),
+        Some(Kind::BikeOpeners) => {
+            let mut o = repeats(3, 30, 1.7, 150, 0.55);
+            o.extend(repeats(2, 60, 1.3, 120, 0.6));
+            o
+        }
         Some(Kind::RaceTt) => vec![hold(n, 0.97, true, false)],
         _ => Vec::new(),
     };
@@ -593,6 +607,19 @@ fn bike(ctx: &Context, noise: &mut Noise) -> Option<Built> {
             continue;
         }
         t += 1;
+    }
+    // On about half of the long and hilly rides, one hard climb or attack
+    // of 4–8 minutes.
+    if matches!(kind, Some(Kind::BikeLong | Kind::Mtb | Kind::RaceFondo))
+        && n > 3600
+        && noise.chance(0.5)
+    {
+        let len = noise.range(240.0, 480.0) as usize;
+        let at = (noise.range(0.3, 0.7) * n as f64) as usize;
+        for t in at..(at + len).min(n) {
+            level[t] = 1.18;
+            moving[t] = true;
+        }
     }
     for l in level.iter_mut() {
         *l *= 1.0 + 0.07 * noise.tri();
@@ -748,7 +775,7 @@ fn bike(ctx: &Context, noise: &mut Noise) -> Option<Built> {
     let samples = (0..n)
         .map(|i| Sample {
             t: times[i],
-            power_w: Some(watts[i] as u16),
+            power_w: has_power.then_some(watts[i] as u16),
             heart_rate_bpm: hr.as_ref().map(|h| h[i]),
             cadence_rpm: Some(cadence[i]),
             speed_mm_s: speed.as_ref().map(|s| s[i]),

@@ -34,9 +34,13 @@
 //!   duration) from second-by-second streams, gaps never bridged.
 //! - [`simd`] — the mean-maximal curve's hot loop in explicit SIMD (the
 //!   size-optimised binary would not vectorise it).
+//! - [`range_curve`] — a range's power (or HR, speed) curve from its
+//!   workouts' stored curves: the best average held for at least each
+//!   duration, with the workout it came from.
 //! - [`resample`] — a workout's streams averaged per step, gaps listed.
 //! - [`stream_summary`] — what a workout's streams are summarised into once
 //!   (curves, histograms), so range questions never re-read the seconds.
+//! - [`critical_power`] — CP/W′ (2-parameter), Morton's 3-parameter model, eFTP, per 6-week block.
 //! - [`peaks`] — best personal records per class and type, prType ⇄ record
 //!   type names and human labels.
 //!
@@ -78,6 +82,7 @@
 //! an undefined value is `None`. Input TSS that is not finite counts as 0 and
 //! is clamped to ±[`series::TSS_LIMIT`].
 
+pub mod critical_power;
 pub mod form;
 pub mod load;
 pub mod mean_max;
@@ -85,9 +90,11 @@ mod num;
 pub mod peaks;
 pub mod pmc;
 pub mod projection;
+pub mod range_curve;
 pub mod resample;
 pub mod series;
 pub mod simd;
+pub mod stream_analysis;
 pub mod stream_summary;
 pub mod summary;
 pub mod trend;

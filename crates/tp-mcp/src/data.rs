@@ -368,3 +368,119 @@ impl ServerContext {
         Ok(Some(h.stream_coverage(&workouts)?))
     }
 }
+
+/// The curves of a set of workouts, after fetching what the budget allowed.
+#[derive(Debug, Clone)]
+pub struct WorkoutCurves {
+    /// (workout id, day, curve), oldest first.
+    pub curves: Vec<(i64, NaiveDate, tp_model::MeanMaxCurve)>,
+    /// How the device files of the workouts asked about stand.
+    pub fill: StreamFill,
+    /// Each completed workout's state after the fetch.
+    pub states: std::collections::HashMap<i64, tp_store::StreamState>,
+}
+
+impl ServerContext {
+    /// The stored mean-maximal curves of `channel` of `workouts` (completed
+    /// ones), fetching the device files still missing first (within the
+    /// answer's time budget, with progress). Curves stored by another
+    /// version of the method are derived again from their streams.
+    pub async fn workout_curves(
+        &self,
+        workouts: &[Workout],
+        channel: tp_model::ChannelKind,
+    ) -> DataResult<WorkoutCurves> {
+        let history = self.stream_history().await?;
+        let completed: Vec<Workout> = workouts
+            .iter()
+            .filter(|w| w.is_completed())
+            .cloned()
+            .collect();
+        // A throwaway history (--no-cache) must know the workouts too.
+        if self.history().await?.is_none() {
+            for w in &completed {
+                if let Ok(raw) = serde_json::to_value(w) {
+                    history.store().put_workout(&raw, 0)?;
+                }
+            }
+        }
+        let fill = {
+            let deadline = std::time::Instant::now() + stream_budget();
+            let report = history
+                .fill_streams(
+                    &completed,
+                    &STREAM_DERIVER,
+                    Some(deadline),
+                    &std::sync::atomic::AtomicBool::new(false),
+                    &|done, total| {
+                        progress::report(done, total, "fetching device files from TrainingPeaks")
+                    },
+                )
+                .await?;
+            StreamFill {
+                coverage: history.stream_coverage(&completed)?,
+                report,
+            }
+        };
+        let states = history.stream_states(&completed)?;
+        let ids: std::collections::HashSet<i64> = completed.iter().map(|w| w.workout_id).collect();
+        let (Some(first), Some(last)) = (
+            completed.iter().filter_map(|w| w.workout_day).min(),
+            completed.iter().filter_map(|w| w.workout_day).max(),
+        ) else {
+            return Ok(WorkoutCurves {
+                curves: Vec::new(),
+                fill,
+                states,
+            });
+        };
+        let mut curves = Vec::new();
+        for stored in history.store().curves_between(first, last, &[], channel)? {
+            if !ids.contains(&stored.workout_id) {
+                continue;
+            }
+            if stored.version == STREAM_DERIVER.version {
+                curves.push((stored.workout_id, stored.day, stored.curve));
+            } else if let Some(summary) = history.summary_for(stored.workout_id, &STREAM_DERIVER)?
+                && let Some(curve) = summary.curves.get(&channel)
+            {
+                curves.push((stored.workout_id, stored.day, curve.clone()));
+            }
+        }
+        Ok(WorkoutCurves {
+            curves,
+            fill,
+            states,
+        })
+    }
+
+    /// The athlete's body weight (kg), when TrainingPeaks has one.
+    pub async fn body_weight_kg(&self) -> Option<f64> {
+        None
+    }
+}
+
+impl ServerContext {
+    /// The curves of `channel` the cache already holds for workouts of
+    /// `sports` done from `start` to `end` (no request), oldest first.
+    pub async fn cached_curves_between(
+        &self,
+        start: NaiveDate,
+        end: NaiveDate,
+        sports: &[tp_model::Sport],
+        channel: tp_model::ChannelKind,
+    ) -> Vec<(i64, NaiveDate, tp_model::MeanMaxCurve)> {
+        let Ok(Some(history)) = self.history().await else {
+            return Vec::new();
+        };
+        let ids: Vec<i64> = sports.iter().map(|s| s.id()).collect();
+        history
+            .store()
+            .curves_between(start, end, &ids, channel)
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|c| c.version == STREAM_DERIVER.version)
+            .map(|c| (c.workout_id, c.day, c.curve))
+            .collect()
+    }
+}

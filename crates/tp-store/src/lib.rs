@@ -46,6 +46,6 @@ pub mod workouts;
 
 pub use db::Store;
 pub use error::StoreError;
-pub use stream_sync::{Deriver, FillReport, StreamsOutcome};
+pub use stream_sync::{Deriver, FillReport, StreamState, StreamsOutcome};
 pub use streams::{FileState, StreamCoverage};
 pub use sync::{History, SyncPolicy, SyncReport};

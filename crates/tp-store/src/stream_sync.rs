@@ -56,6 +56,34 @@ pub enum StreamsOutcome {
     Unreadable(String),
 }
 
+/// Where one workout's second-by-second data stands, as far as the cache
+/// knows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StreamState {
+    Stored,
+    NoFile,
+    Unreadable,
+    /// Not fetched yet, changed since, or the last attempt failed.
+    Missing,
+}
+
+impl StreamCoverage {
+    /// Counts states.
+    pub fn count(states: impl IntoIterator<Item = StreamState>) -> StreamCoverage {
+        let mut c = StreamCoverage::default();
+        for s in states {
+            c.workouts += 1;
+            match s {
+                StreamState::Stored => c.stored += 1,
+                StreamState::NoFile => c.no_file += 1,
+                StreamState::Unreadable => c.unreadable += 1,
+                StreamState::Missing => c.missing += 1,
+            }
+        }
+        c
+    }
+}
+
 /// What [`History::fill_streams`] did.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct FillReport {
@@ -287,30 +315,42 @@ impl History {
         Ok(needed)
     }
 
-    /// How the device files of `workouts` (completed ones) stand.
-    pub fn stream_coverage(&self, workouts: &[Workout]) -> Result<StreamCoverage, StoreError> {
+    /// What the cache knows of each completed workout's device file.
+    pub fn stream_states(
+        &self,
+        workouts: &[Workout],
+    ) -> Result<std::collections::HashMap<i64, StreamState>, StoreError> {
         let completed: Vec<&Workout> = workouts.iter().filter(|w| w.is_completed()).collect();
         let ids: Vec<i64> = completed.iter().map(|w| w.workout_id).collect();
         let statuses = self.store().file_statuses(&ids)?;
-        let mut c = StreamCoverage {
-            workouts: completed.len(),
-            ..StreamCoverage::default()
-        };
-        for w in completed {
-            match statuses.get(&w.workout_id) {
-                Some(s) if s.state == FileState::Stored => c.stored += 1,
-                Some(s) if s.state == FileState::NoFile && settled(Some(s), &fingerprint(w)) => {
-                    c.no_file += 1
-                }
-                Some(s)
-                    if s.state == FileState::Unreadable && settled(Some(s), &fingerprint(w)) =>
-                {
-                    c.unreadable += 1
-                }
-                _ => c.missing += 1,
-            }
-        }
-        Ok(c)
+        Ok(completed
+            .into_iter()
+            .map(|w| {
+                let state = match statuses.get(&w.workout_id) {
+                    Some(s) if s.state == FileState::Stored => StreamState::Stored,
+                    Some(s)
+                        if s.state == FileState::NoFile && settled(Some(s), &fingerprint(w)) =>
+                    {
+                        StreamState::NoFile
+                    }
+                    Some(s)
+                        if s.state == FileState::Unreadable
+                            && settled(Some(s), &fingerprint(w)) =>
+                    {
+                        StreamState::Unreadable
+                    }
+                    _ => StreamState::Missing,
+                };
+                (w.workout_id, state)
+            })
+            .collect())
+    }
+
+    /// How the device files of `workouts` (completed ones) stand.
+    pub fn stream_coverage(&self, workouts: &[Workout]) -> Result<StreamCoverage, StoreError> {
+        Ok(StreamCoverage::count(
+            self.stream_states(workouts)?.values().copied(),
+        ))
     }
 
     /// Fetches the device files `workouts` still need, newest first, until

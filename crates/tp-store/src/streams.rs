@@ -562,3 +562,95 @@ mod tests {
         assert!(store.stream_summary(7).unwrap().is_none());
     }
 }
+
+/// One workout's stored mean-maximal curve for a channel.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredCurve {
+    pub workout_id: i64,
+    pub day: NaiveDate,
+    /// The derivation version it was stored with.
+    pub version: u32,
+    pub curve: MeanMaxCurve,
+}
+
+impl Store {
+    /// The stored curves of `channel` of the workouts done from `start` to
+    /// `end` whose sport is one of `sport_ids` (all sports when empty),
+    /// oldest first. A damaged curve is left out (its workout is derived
+    /// again when asked about).
+    pub fn curves_between(
+        &self,
+        start: NaiveDate,
+        end: NaiveDate,
+        sport_ids: &[i64],
+        channel: ChannelKind,
+    ) -> Result<Vec<StoredCurve>, StoreError> {
+        let kind = derived_key("curve", channel);
+        type Row = (i64, String, Option<i64>, u32, Vec<u8>);
+        let rows: Vec<Row> = self.with(|c| {
+            let mut stmt = c.prepare_cached(
+                "SELECT d.workout_id, w.day, w.sport_id, d.version, d.data FROM stream_derived d
+                 JOIN workouts w ON w.workout_id = d.workout_id
+                 WHERE d.kind = ?1 AND w.day BETWEEN ?2 AND ?3
+                 ORDER BY w.day, d.workout_id",
+            )?;
+            stmt.query_map((kind, start.to_string(), end.to_string()), |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+            })?
+            .collect()
+        })?;
+        Ok(rows
+            .into_iter()
+            .filter(|(_, _, sport, _, _)| {
+                sport_ids.is_empty() || sport.is_some_and(|s| sport_ids.contains(&s))
+            })
+            .filter_map(|(workout_id, day, _, version, data)| {
+                Some(StoredCurve {
+                    workout_id,
+                    day: day.parse().ok()?,
+                    version,
+                    curve: MeanMaxCurve {
+                        best_sums: codec::decode_series(&data).ok()?,
+                    },
+                })
+            })
+            .collect())
+    }
+
+    /// The stored histograms of `channel` of the workouts done from
+    /// `start` to `end` whose sport is one of `sport_ids` (all when empty).
+    pub fn histograms_between(
+        &self,
+        start: NaiveDate,
+        end: NaiveDate,
+        sport_ids: &[i64],
+        channel: ChannelKind,
+    ) -> Result<Vec<(i64, Histogram)>, StoreError> {
+        let kind = derived_key("hist", channel);
+        let rows: Vec<(i64, Option<i64>, Vec<u8>)> = self.with(|c| {
+            let mut stmt = c.prepare_cached(
+                "SELECT d.workout_id, w.sport_id, d.data FROM stream_derived d
+                 JOIN workouts w ON w.workout_id = d.workout_id
+                 WHERE d.kind = ?1 AND w.day BETWEEN ?2 AND ?3",
+            )?;
+            stmt.query_map((kind, start.to_string(), end.to_string()), |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })?
+            .collect()
+        })?;
+        Ok(rows
+            .into_iter()
+            .filter(|(_, sport, _)| {
+                sport_ids.is_empty() || sport.is_some_and(|s| sport_ids.contains(&s))
+            })
+            .filter_map(|(id, _, data)| {
+                let pairs = codec::decode_pairs(&data).ok()?;
+                let seconds_at = pairs
+                    .into_iter()
+                    .map(|(v, s)| Some((i32::try_from(v).ok()?, u32::try_from(s).ok()?)))
+                    .collect::<Option<Vec<_>>>()?;
+                Some((id, Histogram { seconds_at }))
+            })
+            .collect())
+    }
+}

@@ -17,6 +17,7 @@ use serde::de::DeserializeOwned;
 use std::future::Future;
 
 pub mod auth_status;
+pub mod critical_power;
 pub mod fitness;
 pub mod fitness_trend;
 pub mod listing;
@@ -24,6 +25,7 @@ pub mod peaks;
 pub mod performance_summary;
 pub mod planned_workouts;
 pub mod pmc_args;
+pub mod power_curve;
 pub mod profile;
 pub mod refresh_auth;
 pub mod training_load_summary;
@@ -208,6 +210,8 @@ tool_set!(
     fitness_trend::FitnessTrend,
     workout_analysis::WorkoutAnalysis,
     workout_streams::GetWorkoutStreams,
+    power_curve::PowerCurve,
+    critical_power::CriticalPower,
     performance_summary::PerformanceSummary,
     zones_distribution::TrainingZonesDistribution,
 );

@@ -35,6 +35,26 @@ pub struct PeaksOutput {
     /// Where the ranking came from: TrainingPeaks' ranking endpoint, or a scan of workout records when that endpoint failed.
     pub source: String,
     pub peaks: Vec<PeakEntry>,
+    /// Power durations where the device files in the local cache hold a
+    /// better effort than TrainingPeaks' ranking shows (an effort longer
+    /// than the duration that averaged more, or files TrainingPeaks ranks
+    /// differently). tp_power_curve gives any duration.
+    pub better_in_files: Vec<BetterInFiles>,
+}
+
+/// A better effort the device files know of.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct BetterInFiles {
+    pub pr_type: String,
+    pub label: String,
+    /// TrainingPeaks' best, W.
+    pub trainingpeaks_w: f64,
+    /// The files' best average held for at least this long, W.
+    pub files_w: f64,
+    /// How long it was held, s.
+    pub held_s: u32,
+    pub date: String,
+    pub workout_id: i64,
 }
 
 #[derive(Debug, Serialize, JsonSchema)]
@@ -139,7 +159,13 @@ for 5 s … 90 min (W), peak heart rate over the same durations (bpm), and for r
                 });
             }
         }
+        let better_in_files = if pr_sport == PrSport::Bike {
+            better_in_files(ctx, &peaks, start, end).await
+        } else {
+            Vec::new()
+        };
         let out = PeaksOutput {
+            better_in_files,
             sport: pr_sport.api_name().into(),
             start_date: start.to_string(),
             end_date: end.to_string(),
@@ -179,6 +205,75 @@ for 5 s … 90 min (W), peak heart rate over the same durations (bpm), and for r
             text.push('\n');
             text.push_str(&table.render());
         }
+        if !out.better_in_files.is_empty() {
+            text.push_str(
+                "\nYour device files know better efforts than these fixed durations show:\n",
+            );
+            for b in &out.better_in_files {
+                text.push_str(&format!(
+                    "  {}: {:.0} W held for {} s on {} (workout {}), vs {:.0} W ranked by TrainingPeaks\n",
+                    b.label, b.files_w, b.held_s, b.date, b.workout_id, b.trainingpeaks_w
+                ));
+            }
+        }
+        text.push_str("\nFor any other duration (e.g. your best 8 minutes), tp_power_curve computes it exactly from your device files.\n");
         Ok((out, text))
     }
+}
+
+/// The power durations where the cached curves beat TrainingPeaks' ranking
+/// (no request: only what the cache already holds).
+async fn better_in_files(
+    ctx: &ServerContext,
+    peaks: &[PeakEntry],
+    start: chrono::NaiveDate,
+    end: chrono::NaiveDate,
+) -> Vec<BetterInFiles> {
+    let power: Vec<(&PeakEntry, u32)> = peaks
+        .iter()
+        .filter(|p| p.class == PrClass::Power.api_name())
+        .filter_map(|p| {
+            let t = pr_types::pr_types_for(PrSport::Bike)
+                .into_iter()
+                .find(|t| t.query == p.pr_type)?;
+            Some((p, t.span as u32))
+        })
+        .collect();
+    if power.is_empty() {
+        return Vec::new();
+    }
+    let curves = ctx
+        .cached_curves_between(
+            start,
+            end,
+            &[Sport::Bike, Sport::MountainBike],
+            tp_model::ChannelKind::Power,
+        )
+        .await;
+    let view: Vec<tp_fitness::range_curve::WorkoutCurve> = curves
+        .iter()
+        .map(|(id, day, c)| tp_fitness::range_curve::WorkoutCurve {
+            workout_id: *id,
+            date: *day,
+            curve: c,
+        })
+        .collect();
+    let durations: Vec<u32> = power.iter().map(|(_, d)| *d).collect();
+    let best = tp_fitness::range_curve::range_curve(&view, &durations);
+    power
+        .iter()
+        .zip(best)
+        .filter_map(|((p, _), b)| {
+            let b = b?;
+            (b.value > p.value + 0.5).then(|| BetterInFiles {
+                pr_type: p.pr_type.clone(),
+                label: p.label.clone(),
+                trainingpeaks_w: p.value,
+                files_w: b.value,
+                held_s: b.window_s,
+                date: b.date.to_string(),
+                workout_id: b.workout_id,
+            })
+        })
+        .collect()
 }
