@@ -28,6 +28,9 @@
 //!   compliance with the plan, (unavailable) decoupling.
 //! - [`zones`] — intensity distribution by whole-workout IF or by time in
 //!   zone, the polarized/pyramidal/threshold/base pattern, Coggan power zones.
+//! - [`zone_distribution`] — time in the athlete's zones over a period,
+//!   per second from the stored histograms, whole workouts by IF for the
+//!   rest; the three-zone pattern and polarization index from the sum.
 //! - [`summary`] — performance summary per sport over a window: volume,
 //!   averages, consistency, best values with workout ids.
 //! - [`mean_max`] — exact mean-maximal curves (best average of every
@@ -99,6 +102,7 @@ pub mod stream_summary;
 pub mod summary;
 pub mod trend;
 pub mod workout;
+pub mod zone_distribution;
 pub mod zones;
 
 pub use form::{AcwrLevel, FormLabel, RampLevel, acute_chronic_ratio, ramp_warning};

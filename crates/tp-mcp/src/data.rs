@@ -484,3 +484,56 @@ impl ServerContext {
             .collect()
     }
 }
+
+/// The stored summaries of a set of workouts, after fetching what the
+/// budget allowed.
+#[derive(Debug, Clone)]
+pub struct WorkoutSummaries {
+    pub summaries: std::collections::HashMap<i64, tp_model::StreamSummary>,
+    pub fill: StreamFill,
+    pub states: std::collections::HashMap<i64, tp_store::StreamState>,
+}
+
+impl ServerContext {
+    /// The summaries (curves, histograms) of `workouts` (completed ones),
+    /// fetching the device files still missing first (within the answer's
+    /// time budget). Summaries of another version are derived again.
+    pub async fn workout_summaries(&self, workouts: &[Workout]) -> DataResult<WorkoutSummaries> {
+        let history = self.stream_history().await?;
+        let completed: Vec<Workout> = workouts
+            .iter()
+            .filter(|w| w.is_completed())
+            .cloned()
+            .collect();
+        let deadline = std::time::Instant::now() + stream_budget();
+        let report = history
+            .fill_streams(
+                &completed,
+                &STREAM_DERIVER,
+                Some(deadline),
+                &std::sync::atomic::AtomicBool::new(false),
+                &|done, total| {
+                    progress::report(done, total, "fetching device files from TrainingPeaks")
+                },
+            )
+            .await?;
+        let fill = StreamFill {
+            coverage: history.stream_coverage(&completed)?,
+            report,
+        };
+        let states = history.stream_states(&completed)?;
+        let mut summaries = std::collections::HashMap::new();
+        for w in &completed {
+            if states.get(&w.workout_id) == Some(&tp_store::StreamState::Stored)
+                && let Some(s) = history.summary_for(w.workout_id, &STREAM_DERIVER)?
+            {
+                summaries.insert(w.workout_id, s);
+            }
+        }
+        Ok(WorkoutSummaries {
+            summaries,
+            fill,
+            states,
+        })
+    }
+}

@@ -60,6 +60,38 @@ impl AthleteSettings {
     }
 
     /// Functional threshold power for cycling, watts.
+    /// The zones of the group for `workout_type_id`, else the default
+    /// group's (0), else the first group with zones.
+    fn zones_of(groups: &[ZoneGroup], workout_type_id: i64) -> Option<&[Zone]> {
+        let of = |id: i64| {
+            groups
+                .iter()
+                .find(|g| g.workout_type_id == Some(id) && !g.zones.is_empty())
+                .map(|g| g.zones.as_slice())
+        };
+        of(workout_type_id).or_else(|| of(0)).or_else(|| {
+            groups
+                .iter()
+                .find(|g| !g.zones.is_empty())
+                .map(|g| g.zones.as_slice())
+        })
+    }
+
+    /// Power zones (W) for a workout type.
+    pub fn power_zones_for(&self, workout_type_id: i64) -> Option<&[Zone]> {
+        Self::zones_of(&self.power_zones, workout_type_id)
+    }
+
+    /// Heart-rate zones (bpm) for a workout type.
+    pub fn hr_zones_for(&self, workout_type_id: i64) -> Option<&[Zone]> {
+        Self::zones_of(&self.heart_rate_zones, workout_type_id)
+    }
+
+    /// Speed zones (m/s) for a workout type.
+    pub fn speed_zones_for(&self, workout_type_id: i64) -> Option<&[Zone]> {
+        Self::zones_of(&self.speed_zones, workout_type_id)
+    }
+
     pub fn ftp(&self) -> Option<f64> {
         Self::threshold(&self.power_zones, 2).filter(|w| *w > 0.0)
     }

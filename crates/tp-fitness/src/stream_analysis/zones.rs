@@ -76,6 +76,24 @@ pub fn time_in_zones(
     unit: &'static str,
     source: ZoneSource,
 ) -> Option<ChannelZones> {
+    time_in_zones_weighted(
+        series.iter().flatten().map(|v| (*v, 1)),
+        zones,
+        channel,
+        unit,
+        source,
+    )
+}
+
+/// The same over `(value, seconds)` pairs — a histogram's bins, or a
+/// range's histograms merged ([`crate::zone_distribution`]).
+pub fn time_in_zones_weighted(
+    values: impl IntoIterator<Item = (f64, u32)>,
+    zones: &[Zone],
+    channel: &'static str,
+    unit: &'static str,
+    source: ZoneSource,
+) -> Option<ChannelZones> {
     let mut sorted: Vec<&Zone> = zones
         .iter()
         .filter(|z| z.maximum.is_none_or(|m| !m.is_nan()))
@@ -90,16 +108,16 @@ pub fn time_in_zones(
     let floor = sorted[0].minimum.filter(|m| m.is_finite());
     let mut seconds = vec![0u32; sorted.len()];
     let (mut above, mut below, mut total) = (0u32, 0u32, 0u32);
-    for v in series.iter().flatten() {
-        let i = maxima.partition_point(|m| m < v);
+    for (v, n) in values {
+        let i = maxima.partition_point(|m| *m < v);
         if i > top {
-            above += 1;
+            above += n;
         }
-        if floor.is_some_and(|f| *v < f) {
-            below += 1;
+        if floor.is_some_and(|f| v < f) {
+            below += n;
         }
-        seconds[i.min(top)] += 1;
-        total += 1;
+        seconds[i.min(top)] += n;
+        total += n;
     }
     Some(ChannelZones {
         channel,
@@ -125,7 +143,7 @@ pub fn time_in_zones(
 }
 
 /// Coggan's seven zones from FTP as [`Zone`]s.
-fn coggan_zones(ftp: f64) -> Vec<Zone> {
+pub fn coggan_zones(ftp: f64) -> Vec<Zone> {
     crate::zones::coggan_power_zones(ftp)
         .into_iter()
         .map(|z| Zone {

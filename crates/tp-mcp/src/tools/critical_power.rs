@@ -204,7 +204,7 @@ fn render(o: &CriticalPowerOutput) -> String {
     t.push('\n');
     match (&o.two_parameter, &o.two_parameter_note) {
         (Some(f), _) => t.push_str(&format!(
-            "2-parameter model (2–20 min, {} efforts): CP {:.0} W (± {}), W′ {:.1} kJ (± {}), fit error {:.1} W RMSE{}\n",
+            "2-parameter model (2–20 min, {} durations): CP {:.0} W (± {}), W′ {:.1} kJ (± {}), fit error {:.1} W RMSE{}\n",
             f.points_used,
             f.cp_w,
             format::num(f.cp_se_w, 1),
@@ -218,7 +218,7 @@ fn render(o: &CriticalPowerOutput) -> String {
     }
     match (&o.three_parameter, &o.three_parameter_note) {
         (Some(f), _) => t.push_str(&format!(
-            "3-parameter model (Morton, 10 s – 20 min, {} efforts): CP {:.0} W, W′ {:.1} kJ, Pmax {:.0} W, fit error {:.1} W RMSE{}\n",
+            "3-parameter model (Morton, 10 s – 20 min, {} durations): CP {:.0} W, W′ {:.1} kJ, Pmax {:.0} W, fit error {:.1} W RMSE{}\n",
             f.points_used,
             f.cp_w,
             f.w_prime_j / 1000.0,

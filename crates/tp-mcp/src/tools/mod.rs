@@ -17,6 +17,7 @@ use serde::de::DeserializeOwned;
 use std::future::Future;
 
 pub mod auth_status;
+pub mod compare_efforts;
 pub mod critical_power;
 pub mod fitness;
 pub mod fitness_trend;
@@ -212,6 +213,7 @@ tool_set!(
     workout_streams::GetWorkoutStreams,
     power_curve::PowerCurve,
     critical_power::CriticalPower,
+    compare_efforts::CompareEfforts,
     performance_summary::PerformanceSummary,
     zones_distribution::TrainingZonesDistribution,
 );
