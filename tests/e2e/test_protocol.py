@@ -15,7 +15,7 @@ TOOLS = {
     "tp_training_load_summary", "tp_fitness_trend", "tp_workout_analysis", "tp_performance_summary",
     "tp_training_zones_distribution",
     # beyond the reference: second-by-second data
-    "tp_get_workout_streams",
+    "tp_get_workout_streams", "tp_power_curve", "tp_critical_power", "tp_compare_efforts",
 }
 
 
@@ -53,6 +53,9 @@ async def test_every_tool_is_listed_with_schemas_and_annotations(fake):
     assert {"start_date", "end_date", "days"} <= props("tp_training_zones_distribution")
     assert {"sport", "days"} <= props("tp_performance_summary")
     assert {"workout_id", "resolution_s", "start_s", "end_s"} <= props("tp_get_workout_streams")
+    assert {"sport", "metric", "days", "start_date", "end_date", "durations_s", "workout_id",
+            "compare_start_date", "compare_end_date"} <= props("tp_power_curve")
+    assert {"sport", "days", "start_date", "end_date"} <= props("tp_critical_power")
 
 
 def test_stdout_is_protocol_only_and_eof_exits_cleanly(fake):

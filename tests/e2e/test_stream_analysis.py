@@ -134,7 +134,7 @@ async def test_critical_power_equals_scipy(fake):
     Pmax (scipy's curve_fit from the same start) on the points the tool
     used — which are the period's curve computed here from every file."""
     async with mcp_session(fake) as s:
-        r = await call_ok(s, "tp_critical_power", {"days": 60})
+        r = await call_ok(s, "tp_critical_power", {"days": 90})
     sc = r.structuredContent
     two = sc["two_parameter"]
     t = np.array([p["duration_s"] for p in two["points"]], dtype=float)
@@ -143,7 +143,7 @@ async def test_critical_power_equals_scipy(fake):
     assert abs(two["cp_w"] / cp - 1) < 1e-9 and abs(two["w_prime_j"] / wp - 1) < 1e-9
     # The points are the period's best "at least d seconds" curve.
     best = {}
-    for w in recent(fake, (2, 8), days=60):
+    for w in recent(fake, (2, 8), days=90):
         if w["workoutDay"][:10] < sc["start_date"]:
             continue
         got = download(fake, w["workoutId"])
@@ -172,6 +172,40 @@ async def test_critical_power_equals_scipy(fake):
             assert abs(mine / theirs - 1) < 1e-6, (mine, theirs)
     assert sc["estimated_ftp"]["method"].startswith("95 %")
     assert abs(sc["estimated_ftp"]["eftp_w"] - 0.95 * best[1200]) < 1e-9
+    # Each 6-week block's eFTP is 95 % of that block's own best 20 minutes,
+    # computed here from the block's files (the store reads blocks from
+    # month envelopes and loose days: this proves the pieces add up).
+    blocks = sc["blocks"]
+    # Whole 6-week blocks counted back from the period's end.
+    assert blocks and blocks[0]["block_start"] >= sc["start_date"] and blocks[-1]["block_end"] == sc["end_date"]
+    checked = 0
+    for b in blocks:
+        best20 = -1
+        for w in recent(fake, (2, 8), days=90):
+            if not b["block_start"] <= w["workoutDay"][:10] <= b["block_end"]:
+                continue
+            got = download(fake, w["workoutId"])
+            if got is None:
+                continue
+            d = decode(*got)
+            value, _ = at_least(exact_best_sums(stretches(d.t, d.power)))
+            if len(value) >= 1200:
+                best20 = max(best20, value[1199])
+        if b["eftp_basis"] == "twenty_minute_power":
+            assert abs(b["eftp_w"] - 0.95 * best20) < 1e-9, b
+            checked += 1
+        else:
+            assert best20 < 0, b
+    assert len(blocks) == 2 and checked >= 1
+    # The model drawn is the fitted one, and only where it was fitted from.
+    model = three or two
+    low = 10 if three is not None else 120
+    assert sc["model_curve"] and min(q["duration_s"] for q in sc["model_curve"]) >= low
+    for q in sc["model_curve"]:
+        t_ = q["duration_s"]
+        expect = (morton(t_, three["cp_w"], three["w_prime_j"], three["pmax_w"]) if three is not None
+                  else model["cp_w"] + model["w_prime_j"] / t_)
+        assert abs(q["watts"] - expect) < 1e-6 * expect, q
 
 
 async def test_compared_threshold_sets_are_real_windows_of_the_files(fake):

@@ -13,7 +13,7 @@
 
 use chrono::NaiveDate;
 use serde::Serialize;
-use tp_model::MeanMaxCurve;
+use tp_model::{CurveEnvelope, EnvelopeEntry, MeanMaxCurve};
 
 /// The standard durations of a power curve (seconds): 1 s to 2 h.
 pub const STANDARD_DURATIONS: [u32; 27] = [
@@ -56,24 +56,126 @@ impl Best {
     }
 }
 
+/// A source of candidates, in chronological order: one workout's curve,
+/// or a month's envelope (its workouts' best, already folded, with the
+/// date of each workout found through `date_of`).
+#[derive(Clone, Copy)]
+pub enum CurveSource<'a> {
+    Workout(WorkoutCurve<'a>),
+    Envelope {
+        envelope: &'a CurveEnvelope,
+        date_of: &'a dyn Fn(i64) -> Option<NaiveDate>,
+    },
+}
+
 /// The range's curve at `durations` (any order, any whole seconds): one
 /// entry per requested duration, `None` where no workout lasted that long.
 pub fn range_curve(curves: &[WorkoutCurve], durations: &[u32]) -> Vec<Option<CurvePoint>> {
+    let sources: Vec<CurveSource> = curves.iter().copied().map(CurveSource::Workout).collect();
+    range_curve_from(&sources, durations)
+}
+
+/// [`range_curve`] over workouts and month envelopes, given oldest first
+/// (ties keep the earlier source).
+pub fn range_curve_from(sources: &[CurveSource], durations: &[u32]) -> Vec<Option<CurvePoint>> {
+    let mut best_at: Vec<Option<(Best, i64, NaiveDate)>> = vec![None; durations.len()];
+    let mut offer = |slot: usize, candidate: Best, workout_id: i64, date: NaiveDate| {
+        let better = match &best_at[slot] {
+            None => true,
+            // Strictly better: ties keep the earlier source.
+            Some((b, _, _)) => candidate.beats(*b),
+        };
+        if better {
+            best_at[slot] = Some((candidate, workout_id, date));
+        }
+    };
+    for source in sources {
+        match source {
+            CurveSource::Workout(w) => {
+                for (slot, candidate) in workout_candidates(w.curve, durations) {
+                    offer(slot, candidate, w.workout_id, w.date);
+                }
+            }
+            CurveSource::Envelope { envelope, date_of } => {
+                for (slot, d) in durations.iter().enumerate() {
+                    let Some(e) = (*d as usize)
+                        .checked_sub(1)
+                        .and_then(|i| envelope.entries.get(i))
+                    else {
+                        continue;
+                    };
+                    if let Some(date) = date_of(e.workout_id) {
+                        offer(
+                            slot,
+                            Best {
+                                sum: e.sum,
+                                window: e.window_s,
+                            },
+                            e.workout_id,
+                            date,
+                        );
+                    }
+                }
+            }
+        }
+    }
+    best_at
+        .into_iter()
+        .enumerate()
+        .map(|(slot, found)| {
+            found.map(|(best, workout_id, date)| CurvePoint {
+                duration_s: durations[slot],
+                value: best.sum as f64 / f64::from(best.window),
+                window_s: best.window,
+                workout_id,
+                date,
+            })
+        })
+        .collect()
+}
+
+/// One workout's best held for at least each requested duration: (slot,
+/// candidate) for the durations it lasted.
+fn workout_candidates(curve: &MeanMaxCurve, durations: &[u32]) -> Vec<(usize, Best)> {
     let mut wanted: Vec<(usize, u32)> = durations.iter().copied().enumerate().collect();
     wanted.sort_by_key(|w| std::cmp::Reverse(w.1));
-    let mut out: Vec<Option<CurvePoint>> = vec![None; durations.len()];
-    let mut best_at: Vec<Option<(Best, i64, NaiveDate)>> = vec![None; durations.len()];
-    for w in curves {
-        let sums = &w.curve.best_sums;
-        // Walk down from the longest duration, carrying the best average of
-        // any window at least this long.
-        let mut carried: Option<Best> = None;
-        let mut next = 0;
-        let mut d = sums.len();
-        while next < wanted.len() && wanted[next].1 as usize > d {
+    let sums = &curve.best_sums;
+    let mut out = Vec::with_capacity(wanted.len());
+    // Walk down from the longest duration, carrying the best average of
+    // any window at least this long.
+    let mut carried: Option<Best> = None;
+    let mut next = wanted.partition_point(|w| w.1 as usize > sums.len());
+    let mut d = sums.len();
+    while d >= 1 && next < wanted.len() {
+        let here = Best {
+            sum: sums[d - 1],
+            window: d as u32,
+        };
+        if carried.is_none_or(|c| here.beats(c)) {
+            carried = Some(here);
+        }
+        while next < wanted.len() && wanted[next].1 as usize == d {
+            out.push((wanted[next].0, carried.expect("set above")));
             next += 1;
         }
-        while d >= 1 && next < wanted.len() {
+        d -= 1;
+    }
+    out
+}
+
+/// The best held for at least every duration, over workouts given oldest
+/// first (ties keep the earlier): what the store keeps per month.
+pub fn envelope(curves: &[WorkoutCurve]) -> CurveEnvelope {
+    let longest = curves
+        .iter()
+        .map(|w| w.curve.best_sums.len())
+        .max()
+        .unwrap_or(0);
+    let mut entries: Vec<Option<EnvelopeEntry>> = vec![None; longest];
+    for w in curves {
+        let sums = &w.curve.best_sums;
+        let mut carried: Option<Best> = None;
+        for d in (1..=sums.len()).rev() {
             let here = Best {
                 sum: sums[d - 1],
                 window: d as u32,
@@ -81,35 +183,26 @@ pub fn range_curve(curves: &[WorkoutCurve], durations: &[u32]) -> Vec<Option<Cur
             if carried.is_none_or(|c| here.beats(c)) {
                 carried = Some(here);
             }
-            while next < wanted.len() && wanted[next].1 as usize == d {
-                let (slot, _) = wanted[next];
-                let candidate = carried.expect("set above");
-                let better = match &best_at[slot] {
-                    None => true,
-                    // Strictly better: ties keep the earlier workout
-                    // (curves arrive oldest first).
-                    Some((b, _, _)) => candidate.beats(*b),
-                };
-                if better {
-                    best_at[slot] = Some((candidate, w.workout_id, w.date));
-                }
-                next += 1;
+            let c = carried.expect("set above");
+            let better = match &entries[d - 1] {
+                None => true,
+                Some(e) => c.beats(Best {
+                    sum: e.sum,
+                    window: e.window_s,
+                }),
+            };
+            if better {
+                entries[d - 1] = Some(EnvelopeEntry {
+                    sum: c.sum,
+                    window_s: c.window,
+                    workout_id: w.workout_id,
+                });
             }
-            d -= 1;
         }
     }
-    for (slot, found) in best_at.into_iter().enumerate() {
-        if let Some((best, workout_id, date)) = found {
-            out[slot] = Some(CurvePoint {
-                duration_s: durations[slot],
-                value: best.sum as f64 / f64::from(best.window),
-                window_s: best.window,
-                workout_id,
-                date,
-            });
-        }
+    CurveEnvelope {
+        entries: entries.into_iter().flatten().collect(),
     }
-    out
 }
 
 #[cfg(test)]
@@ -159,6 +252,30 @@ mod tests {
     }
 
     proptest! {
+        // Proves that folding workouts into month envelopes (in order)
+        // answers exactly what the workouts themselves answer, ties and all.
+        #[test]
+        fn envelopes_answer_as_their_workouts(
+            rides in proptest::collection::vec(proptest::collection::vec(0i64..60, 1..50), 1..8),
+            split in 0usize..8,
+        ) {
+            let curves: Vec<MeanMaxCurve> = rides.iter().map(|r| MeanMaxCurve { best_sums: mean_max_sums(r) }).collect();
+            let wc: Vec<WorkoutCurve> = curves.iter().enumerate()
+                .map(|(i, c)| WorkoutCurve { workout_id: i as i64, date: day(1 + i as u32), curve: c })
+                .collect();
+            let split = split.min(wc.len());
+            let (early, late) = wc.split_at(split);
+            let (a, b) = (envelope(early), envelope(late));
+            let date_of = |id: i64| Some(day(1 + id as u32));
+            let sources = [
+                CurveSource::Envelope { envelope: &a, date_of: &date_of },
+                CurveSource::Envelope { envelope: &b, date_of: &date_of },
+            ];
+            let longest = rides.iter().map(Vec::len).max().unwrap() as u32;
+            let durations: Vec<u32> = (1..=longest + 2).collect();
+            prop_assert_eq!(range_curve_from(&sources, &durations), range_curve(&wc, &durations));
+        }
+
         // Proves: a range's curve equals the maximum of its workouts'
         // curves; it never increases with duration; and each point is the
         // brute-force best over windows at least that long.

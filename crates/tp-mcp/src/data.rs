@@ -369,91 +369,7 @@ impl ServerContext {
     }
 }
 
-/// The curves of a set of workouts, after fetching what the budget allowed.
-#[derive(Debug, Clone)]
-pub struct WorkoutCurves {
-    /// (workout id, day, curve), oldest first.
-    pub curves: Vec<(i64, NaiveDate, tp_model::MeanMaxCurve)>,
-    /// How the device files of the workouts asked about stand.
-    pub fill: StreamFill,
-    /// Each completed workout's state after the fetch.
-    pub states: std::collections::HashMap<i64, tp_store::StreamState>,
-}
-
 impl ServerContext {
-    /// The stored mean-maximal curves of `channel` of `workouts` (completed
-    /// ones), fetching the device files still missing first (within the
-    /// answer's time budget, with progress). Curves stored by another
-    /// version of the method are derived again from their streams.
-    pub async fn workout_curves(
-        &self,
-        workouts: &[Workout],
-        channel: tp_model::ChannelKind,
-    ) -> DataResult<WorkoutCurves> {
-        let history = self.stream_history().await?;
-        let completed: Vec<Workout> = workouts
-            .iter()
-            .filter(|w| w.is_completed())
-            .cloned()
-            .collect();
-        // A throwaway history (--no-cache) must know the workouts too.
-        if self.history().await?.is_none() {
-            for w in &completed {
-                if let Ok(raw) = serde_json::to_value(w) {
-                    history.store().put_workout(&raw, 0)?;
-                }
-            }
-        }
-        let fill = {
-            let deadline = std::time::Instant::now() + stream_budget();
-            let report = history
-                .fill_streams(
-                    &completed,
-                    &STREAM_DERIVER,
-                    Some(deadline),
-                    &std::sync::atomic::AtomicBool::new(false),
-                    &|done, total| {
-                        progress::report(done, total, "fetching device files from TrainingPeaks")
-                    },
-                )
-                .await?;
-            StreamFill {
-                coverage: history.stream_coverage(&completed)?,
-                report,
-            }
-        };
-        let states = history.stream_states(&completed)?;
-        let ids: std::collections::HashSet<i64> = completed.iter().map(|w| w.workout_id).collect();
-        let (Some(first), Some(last)) = (
-            completed.iter().filter_map(|w| w.workout_day).min(),
-            completed.iter().filter_map(|w| w.workout_day).max(),
-        ) else {
-            return Ok(WorkoutCurves {
-                curves: Vec::new(),
-                fill,
-                states,
-            });
-        };
-        let mut curves = Vec::new();
-        for stored in history.store().curves_between(first, last, &[], channel)? {
-            if !ids.contains(&stored.workout_id) {
-                continue;
-            }
-            if stored.version == STREAM_DERIVER.version {
-                curves.push((stored.workout_id, stored.day, stored.curve));
-            } else if let Some(summary) = history.summary_for(stored.workout_id, &STREAM_DERIVER)?
-                && let Some(curve) = summary.curves.get(&channel)
-            {
-                curves.push((stored.workout_id, stored.day, curve.clone()));
-            }
-        }
-        Ok(WorkoutCurves {
-            curves,
-            fill,
-            states,
-        })
-    }
-
     /// The athlete's body weight (kg), when TrainingPeaks has one.
     pub async fn body_weight_kg(&self) -> Option<f64> {
         None
@@ -485,26 +401,96 @@ impl ServerContext {
     }
 }
 
-/// The stored summaries of a set of workouts, after fetching what the
-/// budget allowed.
-#[derive(Debug, Clone)]
-pub struct WorkoutSummaries {
-    pub summaries: std::collections::HashMap<i64, tp_model::StreamSummary>,
+/// The device files of a set of workouts after a fetch within the answer's
+/// budget: how they stand, and the history to read their curves from.
+pub struct FetchedStreams {
     pub fill: StreamFill,
     pub states: std::collections::HashMap<i64, tp_store::StreamState>,
+    history: std::sync::Arc<tp_store::History>,
+    /// Each completed workout's day (the curves' dates).
+    days: std::collections::HashMap<i64, NaiveDate>,
+}
+
+impl FetchedStreams {
+    /// The workouts with a stored curve of `channel` (e.g. rides with power).
+    pub fn with_curve(
+        &self,
+        channel: tp_model::ChannelKind,
+    ) -> DataResult<std::collections::HashSet<i64>> {
+        self.history.store().workouts_with_curve(channel)
+    }
+
+    /// One workout's stored curve of `channel` (by the current method).
+    pub fn curve_of(
+        &self,
+        workout_id: i64,
+        channel: tp_model::ChannelKind,
+    ) -> DataResult<Option<tp_model::MeanMaxCurve>> {
+        let Some(day) = self.days.get(&workout_id).copied() else {
+            return Ok(None);
+        };
+        Ok(self
+            .history
+            .store()
+            .curves_between(day, day, &[], channel)?
+            .into_iter()
+            .find(|c| c.workout_id == workout_id && c.version == STREAM_DERIVER.version)
+            .map(|c| c.curve))
+    }
+
+    /// The stored summaries of the workouts asked about (those with
+    /// streams), with only the parts whose kind starts with one of `parts`
+    /// (e.g. `hist:` for the histograms).
+    pub fn summaries(
+        &self,
+        parts: &[&str],
+    ) -> DataResult<std::collections::HashMap<i64, tp_model::StreamSummary>> {
+        let (Some(first), Some(last)) = (self.days.values().min(), self.days.values().max()) else {
+            return Ok(Default::default());
+        };
+        Ok(self
+            .history
+            .store()
+            .stream_summaries_between(*first, *last, parts)?
+            .into_iter()
+            .filter(|(id, s)| {
+                s.version == STREAM_DERIVER.version
+                    && self.states.get(id) == Some(&tp_store::StreamState::Stored)
+            })
+            .collect())
+    }
+
+    /// The day of a workout: from the workouts asked about, else the store.
+    fn day_of(&self, workout_id: i64) -> Option<NaiveDate> {
+        self.days.get(&workout_id).copied().or_else(|| {
+            self.history
+                .store()
+                .workout(workout_id)
+                .ok()
+                .flatten()
+                .and_then(|w| w.workout_day)
+        })
+    }
 }
 
 impl ServerContext {
-    /// The summaries (curves, histograms) of `workouts` (completed ones),
-    /// fetching the device files still missing first (within the answer's
-    /// time budget). Summaries of another version are derived again.
-    pub async fn workout_summaries(&self, workouts: &[Workout]) -> DataResult<WorkoutSummaries> {
+    /// Fetches the device files `workouts` (completed ones) still need,
+    /// within the answer's time budget and with progress, and says how they
+    /// stand.
+    pub async fn fetch_streams(&self, workouts: &[Workout]) -> DataResult<FetchedStreams> {
         let history = self.stream_history().await?;
         let completed: Vec<Workout> = workouts
             .iter()
             .filter(|w| w.is_completed())
             .cloned()
             .collect();
+        if self.history().await?.is_none() {
+            for w in &completed {
+                if let Ok(raw) = serde_json::to_value(w) {
+                    history.store().put_workout(&raw, 0)?;
+                }
+            }
+        }
         let deadline = std::time::Instant::now() + stream_budget();
         let report = history
             .fill_streams(
@@ -517,23 +503,243 @@ impl ServerContext {
                 },
             )
             .await?;
-        let fill = StreamFill {
-            coverage: history.stream_coverage(&completed)?,
-            report,
-        };
+        // Summaries kept by another version of the method are derived again
+        // from their streams (none, usually: one query).
+        for id in history
+            .store()
+            .summaries_not_of_version(STREAM_DERIVER.version)?
+        {
+            history.summary_for(id, &STREAM_DERIVER)?;
+        }
         let states = history.stream_states(&completed)?;
-        let mut summaries = std::collections::HashMap::new();
-        for w in &completed {
-            if states.get(&w.workout_id) == Some(&tp_store::StreamState::Stored)
-                && let Some(s) = history.summary_for(w.workout_id, &STREAM_DERIVER)?
+        let coverage = tp_store::StreamCoverage::count(states.values().copied());
+        Ok(FetchedStreams {
+            fill: StreamFill { coverage, report },
+            states,
+            history,
+            days: completed
+                .iter()
+                .filter_map(|w| Some((w.workout_id, w.workout_day?)))
+                .collect(),
+        })
+    }
+
+    /// A period's curve of `channel` over the workouts of `sports` at
+    /// `durations`: see [`ServerContext::period_curves`].
+    pub fn period_curve(
+        &self,
+        fetched: &FetchedStreams,
+        channel: tp_model::ChannelKind,
+        sports: &[tp_model::Sport],
+        start: NaiveDate,
+        end: NaiveDate,
+        durations: &[u32],
+    ) -> DataResult<Vec<Option<tp_fitness::range_curve::CurvePoint>>> {
+        let mut curves =
+            self.period_curves(fetched, channel, sports, &[(start, end)], durations)?;
+        Ok(curves.pop().unwrap_or_default())
+    }
+
+    /// Each period's curve of `channel` over the workouts of `sports` at
+    /// `durations`. Whole calendar years and months come from the envelopes
+    /// the store keeps (built on first need), the days left at a period's
+    /// ends from their workouts' curves (read once for all the periods).
+    pub fn period_curves(
+        &self,
+        fetched: &FetchedStreams,
+        channel: tp_model::ChannelKind,
+        sports: &[tp_model::Sport],
+        periods: &[(NaiveDate, NaiveDate)],
+        durations: &[u32],
+    ) -> DataResult<Vec<Vec<Option<tp_fitness::range_curve::CurvePoint>>>> {
+        use tp_fitness::range_curve::{CurveSource, WorkoutCurve, envelope, range_curve_from};
+        let store = fetched.history.store();
+        let mut ids: Vec<i64> = sports.iter().map(|s| s.id()).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let key = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+        let version = STREAM_DERIVER.version;
+        let max_d = durations.iter().copied().max().unwrap_or(0) as usize;
+        let fold = |curves: &[tp_store::streams::StoredCurve]| {
+            let view: Vec<WorkoutCurve> = curves
+                .iter()
+                .map(|c| WorkoutCurve {
+                    workout_id: c.workout_id,
+                    date: c.day,
+                    curve: &c.curve,
+                })
+                .collect();
+            envelope(&view)
+        };
+        let spans: Vec<Vec<CalendarSpan>> = periods
+            .iter()
+            .map(|(start, end)| calendar_spans(*start, *end))
+            .collect();
+        // The kept envelopes, each read once.
+        let mut envelopes = std::collections::HashMap::new();
+        for span in spans.iter().flatten() {
+            if let CalendarSpan::Whole(period) = span
+                && !envelopes.contains_key(&period.key())
             {
-                summaries.insert(w.workout_id, s);
+                let env = match store.curve_envelope(channel, &key, *period, version, max_d)? {
+                    Some(env) => env,
+                    None => {
+                        store.build_curve_envelope(channel, &key, &ids, *period, version, &fold)?
+                    }
+                };
+                envelopes.insert(period.key(), env);
             }
         }
-        Ok(WorkoutSummaries {
-            summaries,
-            fill,
-            states,
-        })
+        // The workouts' curves of every period's loose days, in one read.
+        let loose = spans.iter().flatten().filter_map(|span| match span {
+            CalendarSpan::Days(first, last) => Some((*first, *last)),
+            CalendarSpan::Whole(_) => None,
+        });
+        let curves = match (loose.clone().map(|d| d.0).min(), loose.map(|d| d.1).max()) {
+            (Some(first), Some(last)) => {
+                // Whole curves: a duration's best may be held over a
+                // longer window than any asked (bests are not monotone).
+                let mut curves = store.curves_between(first, last, &ids, channel)?;
+                curves.retain(|c| c.version == version);
+                curves
+            }
+            _ => Vec::new(),
+        };
+        let date_of = |id: i64| fetched.day_of(id);
+        Ok(spans
+            .iter()
+            .map(|spans| {
+                // In time order, as the spans come.
+                let mut sources: Vec<CurveSource> = Vec::new();
+                for span in spans {
+                    match span {
+                        CalendarSpan::Whole(period) => {
+                            if let Some(env) = envelopes.get(&period.key()) {
+                                sources.push(CurveSource::Envelope {
+                                    envelope: env,
+                                    date_of: &date_of,
+                                });
+                            }
+                        }
+                        CalendarSpan::Days(first, last) => {
+                            let from = curves.partition_point(|c| c.day < *first);
+                            let to = curves.partition_point(|c| c.day <= *last);
+                            sources.extend(curves[from..to].iter().map(|c| {
+                                CurveSource::Workout(WorkoutCurve {
+                                    workout_id: c.workout_id,
+                                    date: c.day,
+                                    curve: &c.curve,
+                                })
+                            }));
+                        }
+                    }
+                }
+                range_curve_from(&sources, durations)
+            })
+            .collect())
+    }
+}
+
+/// A stretch of a period: a whole calendar year or month (an envelope is
+/// kept for it), or days.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum CalendarSpan {
+    Whole(tp_store::EnvelopePeriod),
+    Days(NaiveDate, NaiveDate),
+}
+
+/// `start..=end` cut into whole calendar years, whole months and the days
+/// left at either end, in time order.
+fn calendar_spans(start: NaiveDate, end: NaiveDate) -> Vec<CalendarSpan> {
+    use chrono::Datelike;
+    use tp_store::EnvelopePeriod;
+    let mut spans = Vec::new();
+    let mut from = start;
+    while from <= end {
+        let whole = [
+            EnvelopePeriod::Year(from.year()),
+            EnvelopePeriod::Month(from),
+        ]
+        .into_iter()
+        .find_map(|p| {
+            let (first, last) = p.days()?;
+            (first == from && last <= end).then_some((p, last))
+        });
+        let last = match whole {
+            Some((period, last)) => {
+                spans.push(CalendarSpan::Whole(period));
+                last
+            }
+            None => {
+                // Days up to the next month's start (or the end).
+                let month_last = EnvelopePeriod::Month(from).days().map_or(end, |d| d.1);
+                let last = month_last.min(end);
+                spans.push(CalendarSpan::Days(from, last));
+                last
+            }
+        };
+        match last.succ_opt() {
+            Some(next) => from = next,
+            None => break,
+        }
+    }
+    spans
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tp_store::EnvelopePeriod;
+
+    fn days_of(span: CalendarSpan) -> (NaiveDate, NaiveDate) {
+        match span {
+            CalendarSpan::Whole(p) => p.days().unwrap(),
+            CalendarSpan::Days(a, b) => (a, b),
+        }
+    }
+
+    // Proves the spans cover every day of the period exactly once, in
+    // order, and use the largest kept period wherever one fits: a year when
+    // the whole year is inside, else a month, days only at the ends.
+    #[test]
+    fn periods_are_cut_into_whole_years_months_and_end_days() {
+        let d = |s: &str| s.parse::<NaiveDate>().unwrap();
+        let mut start = d("2023-11-28");
+        while start <= d("2024-03-02") {
+            for len in [0_i64, 1, 3, 30, 31, 59, 365, 366, 400, 800, 3650] {
+                let end = start + chrono::Duration::days(len);
+                let spans = calendar_spans(start, end);
+                let mut next = start;
+                for (i, span) in spans.iter().enumerate() {
+                    let (a, b) = days_of(*span);
+                    assert_eq!(a, next, "{start}..{end}: gap or overlap at {span:?}");
+                    assert!(b <= end);
+                    match span {
+                        CalendarSpan::Whole(EnvelopePeriod::Month(m)) => {
+                            let (y0, y1) = EnvelopePeriod::Year(chrono::Datelike::year(m))
+                                .days()
+                                .unwrap();
+                            assert!(
+                                y0 < start || y1 > end,
+                                "{span:?} should be within a whole year"
+                            );
+                        }
+                        CalendarSpan::Days(a, b) => {
+                            let (m0, m1) = EnvelopePeriod::Month(*a).days().unwrap();
+                            assert!(m0 < start || m1 > end, "{span:?} should be a whole month");
+                            assert!(i == 0 || i == spans.len() - 1, "days only at the ends");
+                            assert_eq!(m0.max(start), *a);
+                            assert!(*b == m1 || *b == end);
+                        }
+                        CalendarSpan::Whole(EnvelopePeriod::Year(_)) => {}
+                    }
+                    next = b.succ_opt().unwrap();
+                }
+                assert_eq!(next, end.succ_opt().unwrap());
+            }
+            start = start.succ_opt().unwrap();
+        }
+        let ten_years = calendar_spans(d("2016-12-01"), d("2026-11-30"));
+        assert_eq!(ten_years.len(), 1 + 9 + 10 + 1);
     }
 }

@@ -43,5 +43,5 @@ pub use profile::{AthleteRef, UserEnvelope, UserProfile};
 pub use records::{PersonalRecord, RankedPeak, WorkoutRecords};
 pub use settings::{AthleteSettings, Zone, ZoneGroup};
 pub use sport::Sport;
-pub use stream_summary::{Histogram, MeanMaxCurve, StreamSummary};
+pub use stream_summary::{CurveEnvelope, EnvelopeEntry, Histogram, MeanMaxCurve, StreamSummary};
 pub use workout::Workout;

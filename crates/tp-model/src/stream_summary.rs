@@ -46,6 +46,25 @@ impl MeanMaxCurve {
     }
 }
 
+/// For a set of workouts (a calendar month of a sport), for every `d` from
+/// 1: the best average held for at least `d` seconds in any of them, as an
+/// exact sum over a window, and the workout it came from (index `d − 1`).
+/// Kept by the store per month, so a decade's curve is read from about a
+/// hundred of these instead of a thousand workouts' curves.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CurveEnvelope {
+    pub entries: Vec<EnvelopeEntry>,
+}
+
+/// One duration of a [`CurveEnvelope`]: `sum / window_s` is the average.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EnvelopeEntry {
+    pub sum: i64,
+    /// The window's length, seconds (≥ the duration).
+    pub window_s: u32,
+    pub workout_id: i64,
+}
+
 /// Seconds spent at each value (native unit), sorted by value.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Histogram {

@@ -82,6 +82,23 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (workout_id, kind)
     );
     "#,
+    // v3: per calendar month or year and sport group, the best held for at
+    // least every duration over that period's stored curves (a decade's
+    // curve reads ten years and a few months of these); dropped whenever a
+    // workout of the period changes. Indexes let the derived data's
+    // versions and channels be listed without reading its blobs.
+    r#"
+    CREATE TABLE curve_envelopes (
+        channel TEXT NOT NULL,
+        sports  TEXT NOT NULL,
+        period  TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        data    BLOB NOT NULL,
+        PRIMARY KEY (channel, sports, period)
+    );
+    CREATE INDEX stream_derived_by_version ON stream_derived (version, workout_id);
+    CREATE INDEX stream_derived_by_kind ON stream_derived (kind, workout_id);
+    "#,
 ];
 
 /// The schema version this build writes.

@@ -47,5 +47,5 @@ pub mod workouts;
 pub use db::Store;
 pub use error::StoreError;
 pub use stream_sync::{Deriver, FillReport, StreamState, StreamsOutcome};
-pub use streams::{FileState, StreamCoverage};
+pub use streams::{EnvelopePeriod, FileState, StreamCoverage};
 pub use sync::{History, SyncPolicy, SyncReport};

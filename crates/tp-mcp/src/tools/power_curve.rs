@@ -83,7 +83,8 @@ pub struct CurveCoverage {
     pub unreadable: usize,
     /// Not fetched yet (the time budget ran out, or TrainingPeaks failed).
     pub not_fetched: usize,
-    /// Device files this answer fetched.
+    /// Device files this answer fetched (for both periods when comparing:
+    /// counted in `coverage` only, 0 in `compare_coverage`).
     pub fetched_now: usize,
     /// Workouts whose files hold this metric (e.g. rides with a power meter).
     pub with_metric: usize,
@@ -285,29 +286,42 @@ period's workouts the curve covers (device files not fetched yet are fetched fir
         // One fetch for both periods, within one time budget.
         let mut all = workouts.clone();
         all.extend(compare_workouts.iter().cloned());
-        let fetched = ctx.workout_curves(&all, metric.channel()).await?;
+        let fetched = ctx.fetch_streams(&all).await?;
+        let with_metric = fetched.with_curve(metric.channel())?;
         let weight = ctx.body_weight_kg().await;
-        let (points, missing) = curve_for(
-            &workouts,
-            &fetched.curves,
-            &durations,
-            metric,
-            sport,
-            weight,
-        );
-        let coverage = coverage_of(&workouts, &fetched);
-        let (compare_points, compare_coverage) = if compare.is_some() {
-            let (p, _) = curve_for(
-                &compare_workouts,
-                &fetched.curves,
-                &durations,
-                metric,
-                sport,
-                weight,
-            );
-            (Some(p), Some(coverage_of(&compare_workouts, &fetched)))
-        } else {
-            (None, None)
+        let members = sport_members(sport);
+        let found = match a.workout_id {
+            // One workout: its own curve only (not others of the day).
+            Some(id) => {
+                let curve = fetched.curve_of(id, metric.channel())?;
+                let view: Vec<WorkoutCurve> = curve
+                    .iter()
+                    .map(|curve| WorkoutCurve {
+                        workout_id: id,
+                        date: start,
+                        curve,
+                    })
+                    .collect();
+                range_curve::range_curve(&view, &durations)
+            }
+            None => {
+                ctx.period_curve(&fetched, metric.channel(), &members, start, end, &durations)?
+            }
+        };
+        let (points, missing) = points_out(&durations, found, metric, sport, weight);
+        let coverage = coverage_of(&workouts, &fetched, &with_metric);
+        let (compare_points, compare_coverage) = match compare {
+            Some((cs, ce)) => {
+                let found =
+                    ctx.period_curve(&fetched, metric.channel(), &members, cs, ce, &durations)?;
+                let (p, _) = points_out(&durations, found, metric, sport, weight);
+                let coverage = CurveCoverage {
+                    fetched_now: 0,
+                    ..coverage_of(&compare_workouts, &fetched, &with_metric)
+                };
+                (Some(p), Some(coverage))
+            }
+            None => (None, None),
         };
         let out = PowerCurveOutput {
             sport: sport.to_string(),
@@ -341,26 +355,14 @@ fn of_sport(workouts: Vec<Workout>, sport: Sport) -> Vec<Workout> {
         .collect()
 }
 
-/// The curve of `workouts` (a subset of what `curves` covers).
-fn curve_for(
-    workouts: &[Workout],
-    curves: &[(i64, NaiveDate, tp_model::MeanMaxCurve)],
+/// The found points as output, and the durations no workout lasted.
+fn points_out(
     durations: &[u32],
+    found: Vec<Option<CurvePoint>>,
     metric: Metric,
     sport: Sport,
     weight: Option<f64>,
 ) -> (Vec<CurvePointOut>, Vec<u32>) {
-    let ids: std::collections::HashSet<i64> = workouts.iter().map(|w| w.workout_id).collect();
-    let mine: Vec<WorkoutCurve> = curves
-        .iter()
-        .filter(|(id, _, _)| ids.contains(id))
-        .map(|(id, day, curve)| WorkoutCurve {
-            workout_id: *id,
-            date: *day,
-            curve,
-        })
-        .collect();
-    let found = range_curve::range_curve(&mine, durations);
     let mut points = Vec::new();
     let mut missing = Vec::new();
     for (d, p) in durations.iter().zip(found) {
@@ -406,13 +408,12 @@ fn point_out(p: &CurvePoint, metric: Metric, sport: Sport, weight: Option<f64>) 
 /// Which of `workouts` the fetched curves cover.
 pub(crate) fn coverage_of(
     workouts: &[Workout],
-    fetched: &crate::data::WorkoutCurves,
+    fetched: &crate::data::FetchedStreams,
+    with_metric: &std::collections::HashSet<i64>,
 ) -> CurveCoverage {
-    let ids: std::collections::HashSet<i64> = workouts.iter().map(|w| w.workout_id).collect();
-    let with_metric = fetched
-        .curves
+    let with_metric = workouts
         .iter()
-        .filter(|(id, _, _)| ids.contains(id))
+        .filter(|w| with_metric.contains(&w.workout_id))
         .count();
     let c = tp_store::StreamCoverage::count(
         workouts

@@ -86,7 +86,8 @@ or base. Says which classification method was used.";
         let settings = ctx.settings().await.unwrap_or_default();
         let ftp = settings.ftp().or(ctx.ftp_if_needed(&workouts).await);
         let distribution = tp_fitness::if_distribution(workouts.iter(), ftp);
-        let fetched = ctx.workout_summaries(&completed).await?;
+        let fetched = ctx.fetch_streams(&completed).await?;
+        let stored = fetched.summaries(&["hist:"])?;
         // Per sport group: the athlete's zones and thresholds for it.
         let groups: [(&str, &[Sport], i64); 4] = [
             ("Bike", &[Sport::Bike, Sport::MountainBike], 2),
@@ -128,14 +129,13 @@ or base. Says which classification method was used.";
             };
             let summaries: Vec<&tp_model::StreamSummary> = mine
                 .iter()
-                .filter_map(|w| fetched.summaries.get(&w.workout_id))
+                .filter_map(|w| stored.get(&w.workout_id))
                 .collect();
             if !summaries.is_empty() {
                 time_in_zones.push(zd::sport_zones(name, mine.len(), &summaries, &thresholds));
             }
             for w in mine {
-                let seconds = fetched
-                    .summaries
+                let seconds = stored
                     .get(&w.workout_id)
                     .and_then(|s| zd::three_zones_of_workout(s, &thresholds))
                     .map(|(t, _)| t);
