@@ -25,6 +25,7 @@ cannot make it pass by accident.
 from __future__ import annotations
 
 import base64
+import fnmatch
 import itertools
 import json
 import os
@@ -116,13 +117,20 @@ class LeakAudit:
         """Searches what our programs left in `directory` now (it is about to
         be removed), against every secret known so far."""
         secrets = self.all_secrets()
-        for pattern in PROGRAM_FILES:
-            for path in pathlib.Path(directory).rglob(pattern):
-                if path.is_file():
-                    self.program_files_scanned += 1
+        # os.walk, not rglob: a browser engine (WebKit) may delete its storage
+        # while we walk, and os.walk skips what vanished instead of raising.
+        for root, _dirs, names in os.walk(directory):
+            for name in names:
+                if not any(fnmatch.fnmatch(name, pattern) for pattern in PROGRAM_FILES):
+                    continue
+                path = pathlib.Path(root, name)
+                try:
                     text = path.read_bytes().decode("latin-1")
-                    for label in find_secrets(text, secrets):
-                        self.findings.append(f"{label} in {path.name} (a file our program wrote)")
+                except (FileNotFoundError, IsADirectoryError):
+                    continue  # vanished, or a directory named like a program file
+                self.program_files_scanned += 1
+                for label in find_secrets(text, secrets):
+                    self.findings.append(f"{label} in {path.name} (a file our program wrote)")
 
     def install_tempdir_hook(self):
         """Every TemporaryDirectory a test makes is searched before removal."""

@@ -242,7 +242,8 @@ document.addEventListener("DOMContentLoaded", () => {
   });
   if (!["42", "90", "182", "365", "all"].includes(state.range)) state.range = "90";
   setRange(state.range);
-  $("refresh").addEventListener("click", () => load("refresh_chart"));
+  // (In the power curve view, power.js refreshes that instead.)
+  $("refresh").addEventListener("click", () => document.body.dataset.view !== "power" && load("refresh_chart"));
   tpTheme.onChange(() => state.data && build());
   $("chart").addEventListener("mouseleave", () => showReadout(null));
   // Follow the window's size.

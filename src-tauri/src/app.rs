@@ -1,6 +1,7 @@
-//! The Tauri app: tray icon and menu, the chart and connect windows, the
-//! background login check, the idle-time fill of workouts' device files,
-//! notifications and start at login.
+//! The Tauri app: tray icon and menu, the chart and connect windows (the
+//! chart window's fitness and power curve views), the background login
+//! check, the idle-time fill of workouts' device files, notifications and
+//! start at login.
 //!
 //! Every change of state goes through [`TrayState::apply`] (or, for the
 //! streams line, [`FillState`]); [`render`] then shows it (icon, tooltip,
@@ -9,11 +10,13 @@
 use crate::backend::Backend;
 use crate::chart::ChartData;
 use crate::connect::ConnectView;
+use crate::power_curve::{PowerCurveView, Range};
 use crate::state::{self, Effect, Event, IconKind, Login, TrayState};
 use crate::streams_fill::{self, Decision, FillState, Outcome, StopWhy};
 use crate::{Cli, Options};
 use chrono::Local;
 use serde::Serialize;
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant, SystemTime};
@@ -44,6 +47,10 @@ pub struct Shared {
     chart: Mutex<Option<(Arc<ChartData>, Instant)>>,
     /// One load at a time; callers arriving meanwhile reuse its result.
     load_lock: tokio::sync::Mutex<()>,
+    /// The power curve views loaded, by range, and when.
+    power_curves: Mutex<HashMap<Range, (Arc<PowerCurveView>, Instant)>>,
+    /// One power curve load at a time (each may fetch device files).
+    power_lock: tokio::sync::Mutex<()>,
     pub last_connect: Mutex<Option<ConnectView>>,
     ui: OnceLock<TrayUi>,
     /// The icon now shown, so it is only replaced when it changes.
@@ -101,6 +108,7 @@ pub fn run() {
         .invoke_handler(tauri::generate_handler![
             crate::commands::chart_data,
             crate::commands::refresh_chart,
+            crate::commands::power_curve,
             crate::commands::tray_status,
             crate::commands::connect_view,
             crate::commands::connect_claude_desktop,
@@ -151,6 +159,8 @@ fn setup(app: &AppHandle, options: Options) {
         backend,
         chart: Mutex::new(None),
         load_lock: tokio::sync::Mutex::new(()),
+        power_curves: Mutex::new(HashMap::new()),
+        power_lock: tokio::sync::Mutex::new(()),
         last_connect: Mutex::new(None),
         ui: OnceLock::new(),
         shown_icon: Mutex::new(None),
@@ -568,6 +578,49 @@ pub async fn load_chart(app: &AppHandle, force: bool) -> Result<Arc<ChartData>, 
     result
 }
 
+/// The power curve view of `range`: the last load if fresh and complete
+/// (and not `force`), else the tools asked again. A view with device files
+/// still to fetch is never reused: each question fetches more of them.
+pub async fn load_power_curve(
+    app: &AppHandle,
+    range: Range,
+    force: bool,
+) -> Result<Arc<PowerCurveView>, String> {
+    let shared = app.state::<Shared>();
+    let backend = shared.backend.clone()?;
+    let requested = Instant::now();
+    let _one_at_a_time = shared.power_lock.lock().await;
+    let cached = shared.power_curves.lock().unwrap().get(&range).cloned();
+    if let Some((view, at)) = cached
+        && (at >= requested || (!force && view.complete && at.elapsed() < CHART_FRESH_FOR))
+    {
+        return Ok(view);
+    }
+    let started = Instant::now();
+    let result = backend.power_curve(range, force).await.map(Arc::new);
+    match &result {
+        Ok(view) => {
+            tracing::info!(
+                "power curve loaded: {range:?}, {} durations in {} ms{}",
+                view.durations_s.len(),
+                started.elapsed().as_millis(),
+                if view.complete {
+                    ""
+                } else {
+                    " (device files still to fetch)"
+                }
+            );
+            shared
+                .power_curves
+                .lock()
+                .unwrap()
+                .insert(range, (view.clone(), Instant::now()));
+        }
+        Err(e) => tracing::warn!("cannot load the power curve: {e}"),
+    }
+    result
+}
+
 /// "Re-authenticate from browser".
 async fn reauthenticate(app: &AppHandle) {
     let backend = match &app.state::<Shared>().backend {
@@ -734,9 +787,11 @@ async fn fill_streams(app: &AppHandle, backend: &Backend, idle_after: Duration) 
         }
     };
     let cancelled = cancel.load(Ordering::Relaxed);
+    let mut stored = 0;
     let (outcome, coverage) = match result {
         Ok(None) => (Outcome::NoCache, None),
         Ok(Some((report, coverage))) => {
+            stored = report.stored;
             tracing::info!(
                 "streams: fill ended after {:.0} s: {} stored, {} without a file, {} unreadable, {} failed, {} left{}",
                 started.elapsed().as_secs_f64(),
@@ -773,6 +828,10 @@ async fn fill_streams(app: &AppHandle, backend: &Backend, idle_after: Duration) 
         count_streams(app, backend).await;
     }
     render(app);
+    if stored > 0 {
+        // The power curve view grows with them.
+        let _ = app.emit("streams-updated", stored);
+    }
     if failed {
         // An expired login shows in the icon; an outage in the sync line.
         run_check(app).await;

@@ -1,9 +1,11 @@
 //! The tray's side of the data: the same [`ServerContext`] the `tp-mcp`
 //! sidecar builds (store first, TrainingPeaks for what is missing), the
-//! login check, re-authentication through `tp-auth`, and the background
-//! fill of workouts' device files (streams) into the cache.
+//! login check, re-authentication through `tp-auth`, the background fill
+//! of workouts' device files (streams) into the cache, and the power curve
+//! view's questions to the MCP tools (called in-process).
 
 use crate::chart::{ChartData, NotFresh, PLAN_DAYS};
+use crate::power_curve::{Periods, PowerCurveView, Range};
 use crate::state::Login;
 use std::sync::atomic::AtomicBool;
 use tokio::sync::RwLock;
@@ -71,6 +73,19 @@ impl Backend {
         Ok(data)
     }
 
+    /// The power curve view: `tp_power_curve` for both periods of `range`,
+    /// then `tp_critical_power` for the first — the tools Claude calls, in
+    /// this process, on the same context. The first answer may fetch
+    /// device files (within the tool's time budget); the second then finds
+    /// them in the cache. `refresh` re-fetches recent days first.
+    pub async fn power_curve(&self, range: Range, refresh: bool) -> Result<PowerCurveView, String> {
+        let ctx = self.ctx.read().await.clone();
+        let periods = Periods::of(range, ctx.today());
+        let curve = call_tool(&ctx, "tp_power_curve", periods.curve_args(refresh)).await?;
+        let cp = call_tool(&ctx, "tp_critical_power", periods.cp_args()).await?;
+        PowerCurveView::from_answers(&periods, &curve, &cp).map_err(|e| e.to_string())
+    }
+
     /// Fetches every completed workout's device file the cache lacks,
     /// newest first, until done or `cancel` (after the workout in hand);
     /// `None` when the cache is off. See `ServerContext::backfill_streams`.
@@ -103,5 +118,18 @@ impl Backend {
         let fresh = ServerContext::from_env().map_err(|e| e.to_string())?;
         *self.ctx.write().await = fresh;
         Ok(browser)
+    }
+}
+
+/// One MCP tool's structured answer, or its error message.
+async fn call_tool(
+    ctx: &ServerContext,
+    name: &str,
+    args: serde_json::Map<String, serde_json::Value>,
+) -> Result<serde_json::Value, String> {
+    match tp_mcp::tools::call(ctx, name, Some(args)).await {
+        Some(Ok(answer)) => Ok(answer.structured),
+        Some(Err(e)) => Err(e.message()),
+        None => Err(format!("this tp-mcp has no tool {name}")),
     }
 }

@@ -4,6 +4,7 @@
 use crate::app::{self, Page, TrayStatus};
 use crate::chart::ChartData;
 use crate::connect::ConnectView;
+use crate::power_curve::{PowerCurveView, Range};
 use tauri::{AppHandle, Manager};
 
 /// The chart's data (reused for five minutes; loaded when needed).
@@ -16,6 +17,23 @@ pub async fn chart_data(app: AppHandle) -> Result<ChartData, String> {
 #[tauri::command]
 pub async fn refresh_chart(app: AppHandle) -> Result<ChartData, String> {
     app::load_chart(&app, true).await.map(|d| (*d).clone())
+}
+
+/// The power curve view: `range` is `season` (this season against last)
+/// or `90d` (the last 90 days against the 90 before); `refresh` asks the
+/// tools again, re-fetching recent days (the window's Refresh button).
+/// The first load may fetch device files for up to the tools' time budget.
+#[tauri::command]
+pub async fn power_curve(
+    app: AppHandle,
+    range: String,
+    refresh: Option<bool>,
+) -> Result<PowerCurveView, String> {
+    let range = Range::parse(&range)
+        .ok_or_else(|| format!("unknown range {range:?}: expected season or 90d"))?;
+    app::load_power_curve(&app, range, refresh.unwrap_or(false))
+        .await
+        .map(|v| (*v).clone())
 }
 
 /// The tray's status lines and icon state.

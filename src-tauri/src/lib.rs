@@ -14,15 +14,18 @@
 //!   call per OS).
 //! - [`chart`] — the chart's columns, laid out from `tp-mcp`'s data path and
 //!   `tp-fitness`' PMC and projection (the numbers the MCP tools give).
+//! - [`power_curve`] — the chart window's power curve view, laid out from
+//!   the `tp_power_curve` and `tp_critical_power` tools' answers; pure.
 //! - [`backend`] — the [`tp_mcp::ServerContext`] the tray reads through, the
-//!   login check, re-authentication.
+//!   login check, re-authentication, the tools the power curve view asks.
 //! - [`auth`] — re-authentication in one function (`tp-auth`'s browser import).
 //! - [`claude_config`] — Claude Desktop's config path, merge and atomic
 //!   write; snippets for Claude Code, Cursor, VS Code; pure.
 //! - [`connect`] — "Connect Claude Desktop" with the bundled sidecar's path.
 //!
 //! The tray computes nothing itself: numbers come from `tp-fitness` through
-//! `tp-mcp`'s data path, exactly as the `tp-mcp` sidecar answers Claude.
+//! `tp-mcp`'s data path and tools, exactly as the `tp-mcp` sidecar answers
+//! Claude.
 
 pub mod app;
 pub mod auth;
@@ -32,6 +35,7 @@ pub mod claude_config;
 pub mod commands;
 pub mod connect;
 pub mod idle;
+pub mod power_curve;
 pub mod state;
 pub mod streams_fill;
 
