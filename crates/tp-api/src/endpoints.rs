@@ -9,8 +9,8 @@ use reqwest::Method;
 use serde_json::Value;
 use std::collections::HashSet;
 use tp_model::{
-    AthleteSettings, FitnessDay, PerformanceDataRequest, PrSport, PrType, RankedPeak, UserEnvelope,
-    UserProfile, Workout, WorkoutRecords,
+    AthleteSettings, Event, FitnessDay, PerformanceDataRequest, PrSport, PrType, RankedPeak,
+    UserEnvelope, UserProfile, Workout, WorkoutRecords,
 };
 
 /// Called after each window of a chunked fetch: (windows done, windows in all).
@@ -305,6 +305,78 @@ impl TpClient {
         );
         self.send_json(&req).await
     }
+}
+
+impl TpClient {
+    /// The raw events from `start` to `end` inclusive
+    /// (`GET /fitness/v6/athletes/{id}/events/{start}/{end}`): a list.
+    pub async fn events_json(
+        &self,
+        athlete_id: i64,
+        start: NaiveDate,
+        end: NaiveDate,
+    ) -> Result<Value, ApiError> {
+        let req = ApiRequest::get(
+            format!("/fitness/v6/athletes/{athlete_id}/events/{start}/{end}"),
+            format!("the events from {start} to {end}"),
+        );
+        self.send_optional_json(&req).await
+    }
+
+    /// The raw focus event (`…/events/focusevent`, the A-priority race the
+    /// athlete builds toward); `Null` when there is none (an empty body, or 404).
+    pub async fn focus_event_json(&self, athlete_id: i64) -> Result<Value, ApiError> {
+        let req = ApiRequest::get(
+            format!("/fitness/v6/athletes/{athlete_id}/events/focusevent"),
+            "the focus event",
+        );
+        self.send_optional_json(&req).await
+    }
+
+    /// The raw next planned event (`…/events/nextplannedevent`); `Null` when none.
+    pub async fn next_planned_event_json(&self, athlete_id: i64) -> Result<Value, ApiError> {
+        let req = ApiRequest::get(
+            format!("/fitness/v6/athletes/{athlete_id}/events/nextplannedevent"),
+            "the next planned event",
+        );
+        self.send_optional_json(&req).await
+    }
+
+    /// JSON where "nothing" may come as an empty body, `null` or a 404.
+    async fn send_optional_json(&self, req: &ApiRequest) -> Result<Value, ApiError> {
+        let body = match self.send(req).await {
+            Ok(body) => body,
+            Err(ApiError::NotFound { .. }) => return Ok(Value::Null),
+            Err(e) => return Err(e),
+        };
+        if body.iter().all(u8::is_ascii_whitespace) {
+            return Ok(Value::Null);
+        }
+        serde_json::from_slice(&body).map_err(|e| ApiError::Malformed {
+            endpoint: req.what.clone(),
+            detail: e.to_string(),
+        })
+    }
+}
+
+/// Events from a list answer (entries that are not objects, or have no
+/// date, are skipped), by date.
+pub fn parse_events(raw: &Value) -> Vec<Event> {
+    let mut events: Vec<Event> = match raw {
+        Value::Array(items) => items.iter().filter_map(parse_event).collect(),
+        _ => Vec::new(),
+    };
+    events.sort_by_key(|e| (e.event_date, e.id()));
+    events
+}
+
+/// One event from an object answer; `None` for null, `{}` or an entry without a date.
+pub fn parse_event(raw: &Value) -> Option<Event> {
+    if !raw.is_object() {
+        return None;
+    }
+    let event: Event = serde_json::from_value(raw.clone()).ok()?;
+    event.event_date.is_some().then_some(event)
 }
 
 /// Where a ranking came from.

@@ -151,6 +151,14 @@ impl DemoAthlete {
     }
 
     /// The day the history ends; later days hold planned workouts.
+    /// The calendar's events (none for a brand-new account), by date.
+    pub fn events(&self) -> Vec<crate::events::FakeEvent> {
+        if self.workouts.is_empty() {
+            return Vec::new();
+        }
+        crate::events::events(self.seed, self.today)
+    }
+
     pub fn today(&self) -> NaiveDate {
         self.today
     }
@@ -352,10 +360,26 @@ mod tests {
         for w in future {
             assert_eq!(w.completed, Some(false));
             assert!(w.tss_actual.is_none() && w.total_time.is_none());
+            if w.workout_type_value_id == 7 {
+                // A day off: nothing planned, and nothing else that day.
+                assert!(w.tss_planned.is_none() && w.total_time_planned.is_none());
+                assert_eq!(
+                    future
+                        .iter()
+                        .filter(|o| o.workout_day == w.workout_day)
+                        .count(),
+                    1
+                );
+                continue;
+            }
             assert!(w.tss_planned.unwrap() > 0.0 && w.total_time_planned.unwrap() > 0.0);
             assert!(w.description.as_deref().is_some_and(|d| d.len() > 10));
         }
         assert!(future.iter().any(|w| w.coach_comments.is_some()));
+        assert!(
+            future.iter().any(|w| w.workout_type_value_id == 7),
+            "the plan has days off"
+        );
     }
 
     // Proves the headline magnitudes are an endurance athlete's.

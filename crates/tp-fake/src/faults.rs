@@ -31,11 +31,13 @@ pub enum Endpoint {
     WorkoutFiles,
     /// A device file download (`…/workouts/{id}/rawfiledata/{fileId}`).
     DeviceFile,
+    /// Events: the list, the focus event and the next planned event.
+    Events,
     Other,
 }
 
 impl Endpoint {
-    pub const ALL: [Endpoint; 12] = [
+    pub const ALL: [Endpoint; 13] = [
         Endpoint::Token,
         Endpoint::User,
         Endpoint::Workouts,
@@ -47,6 +49,7 @@ impl Endpoint {
         Endpoint::WorkoutTypes,
         Endpoint::WorkoutFiles,
         Endpoint::DeviceFile,
+        Endpoint::Events,
         Endpoint::Other,
     ];
 
@@ -63,6 +66,7 @@ impl Endpoint {
             Endpoint::WorkoutTypes => "workout_types",
             Endpoint::WorkoutFiles => "workout_files",
             Endpoint::DeviceFile => "device_file",
+            Endpoint::Events => "events",
             Endpoint::Other => "other",
         }
     }
@@ -100,6 +104,7 @@ impl Endpoint {
             ["personalrecord", "v2", "athletes", _, "workouts", _] => Endpoint::WorkoutPrs,
             ["personalrecord", "v2", "athletes", _, _] => Endpoint::SportPrs,
             ["fitness", "v1", "athletes", _, "settings"] => Endpoint::Settings,
+            ["fitness", "v6", "athletes", _, "events", ..] => Endpoint::Events,
             ["fitness", "v6", "workouttypes"] => Endpoint::WorkoutTypes,
             _ => Endpoint::Other,
         }

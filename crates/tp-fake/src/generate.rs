@@ -448,11 +448,16 @@ pub fn workouts_on(
     }
     let sessions = plan_day(seed, date);
     if date > today {
-        return sessions
+        let planned: Vec<FakeWorkout> = sessions
             .iter()
             .filter(|s| !s.unplanned)
             .map(|s| planned_workout(s, date, profile))
             .collect();
+        if planned.is_empty() {
+            // The coach marks the empty days of the plan as days off.
+            return vec![day_off(date, profile)];
+        }
+        return planned;
     }
     let coached = date >= COACH_START;
     let mut exec = day_rng(seed, date, 1);
@@ -539,6 +544,23 @@ fn planned_workout(s: &Session, date: NaiveDate, profile: &Profile) -> FakeWorko
         description: Some(s.description.clone()),
         coach_comments: s.coach_comment.clone(),
         user_tags: Some(if s.kind.is_race() { "race" } else { "" }.to_string()),
+        ..FakeWorkout::default()
+    }
+}
+
+/// The slot of a planned "Day Off" entry (after any session's).
+const DAY_OFF_SLOT: i64 = 9;
+
+/// A "Day Off" on the plan: TrainingPeaks' workout type 7, nothing planned.
+fn day_off(date: NaiveDate, profile: &Profile) -> FakeWorkout {
+    FakeWorkout {
+        workout_id: workout_id(date, DAY_OFF_SLOT),
+        athlete_id: profile.athlete_id,
+        title: "Day Off".to_string(),
+        workout_type_value_id: 7,
+        workout_day: date,
+        completed: Some(false),
+        description: Some("Rest: nothing planned today.".to_string()),
         ..FakeWorkout::default()
     }
 }

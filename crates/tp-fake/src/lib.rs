@@ -31,6 +31,7 @@
 //! - `inject` — the HTTP layer applying faults, latency and rate limits.
 //! - `routes` — the TrainingPeaks routes; `admin` — the `/_fake/` routes.
 //! - `server` — [`FakeServer`]: bind, serve, stop on drop.
+//! - `events` — the races of the history and three ahead (C, B, the A focus race).
 //! - `dates` — TrainingPeaks' date spellings.
 //! - `fit` — [`fit::write_fit`]: a [`Recording`] as a FIT activity file.
 //! - `tcx` — [`tcx::write_tcx`]: a [`Recording`] as a Garmin TCX document.
@@ -47,6 +48,7 @@ mod config;
 mod control;
 mod dates;
 mod device;
+mod events;
 mod faults;
 pub mod fit;
 mod generate;

@@ -71,6 +71,18 @@ pub fn api_router() -> Router<FakeControl> {
         )
         .route("/fitness/v1/athletes/{athlete_id}/settings", get(settings))
         .route("/fitness/v6/workouttypes", get(workout_types))
+        .route(
+            "/fitness/v6/athletes/{athlete_id}/events/focusevent",
+            get(focus_event),
+        )
+        .route(
+            "/fitness/v6/athletes/{athlete_id}/events/nextplannedevent",
+            get(next_planned_event),
+        )
+        .route(
+            "/fitness/v6/athletes/{athlete_id}/events/{start}/{end}",
+            get(events),
+        )
         .fallback(not_found)
 }
 
@@ -205,6 +217,58 @@ async fn workouts(
         .map(|w| athlete.workout_json(w))
         .collect();
     Ok(Json(Value::Array(list)).into_response())
+}
+
+/// `GET /fitness/v6/athletes/{id}/events/{start}/{end}`: the events of the
+/// inclusive range.
+async fn events(
+    Authed(athlete): Authed,
+    Path((athlete_id, start, end)): Path<(String, String, String)>,
+) -> Result<Response, ApiError> {
+    check_athlete(&athlete, &athlete_id)?;
+    let (start, end) = range(&start, &end)?;
+    let id = athlete.profile().athlete_id;
+    let list: Vec<Value> = athlete
+        .events()
+        .iter()
+        .filter(|e| (start..=end).contains(&e.date))
+        .map(|e| e.json(id))
+        .collect();
+    Ok(Json(Value::Array(list)).into_response())
+}
+
+/// `GET …/events/focusevent`: the next A race; an empty 204 when there is none.
+async fn focus_event(
+    Authed(athlete): Authed,
+    Path(athlete_id): Path<String>,
+) -> Result<Response, ApiError> {
+    check_athlete(&athlete, &athlete_id)?;
+    let today = athlete.today();
+    let id = athlete.profile().athlete_id;
+    Ok(
+        match athlete
+            .events()
+            .iter()
+            .find(|e| e.date > today && e.priority == 'A')
+        {
+            Some(e) => Json(e.json(id)).into_response(),
+            None => StatusCode::NO_CONTENT.into_response(),
+        },
+    )
+}
+
+/// `GET …/events/nextplannedevent`: the first event after today; 204 when none.
+async fn next_planned_event(
+    Authed(athlete): Authed,
+    Path(athlete_id): Path<String>,
+) -> Result<Response, ApiError> {
+    check_athlete(&athlete, &athlete_id)?;
+    let today = athlete.today();
+    let id = athlete.profile().athlete_id;
+    Ok(match athlete.events().iter().find(|e| e.date > today) {
+        Some(e) => Json(e.json(id)).into_response(),
+        None => StatusCode::NO_CONTENT.into_response(),
+    })
 }
 
 /// `GET /fitness/v6/athletes/{id}/workouts/{workoutId}`.

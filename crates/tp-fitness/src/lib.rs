@@ -24,6 +24,8 @@
 //!   changes by date, direction, peak fitness and deepest fatigue.
 //! - [`projection`] — CTL/ATL/TSB projected forward from the planned calendar,
 //!   falling back to the recent daily average only on unplanned days.
+//! - [`race_plan`] — the race plan that maximises race-day CTL within TSB,
+//!   ramp and daily limits, solved exactly as a linear program (`microlp`).
 //! - [`workout`] — per-workout metrics: EF, VI, IF, TSS/h, speed and pace,
 //!   compliance with the plan, (unavailable) decoupling.
 //! - [`zones`] — intensity distribution by whole-workout IF or by time in
@@ -93,6 +95,7 @@ mod num;
 pub mod peaks;
 pub mod pmc;
 pub mod projection;
+pub mod race_plan;
 pub mod range_curve;
 pub mod resample;
 pub mod series;

@@ -26,7 +26,9 @@ pub const FALLBACK_DAYS: usize = 28;
 /// Why a projection could not be made.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ProjectionError {
-    #[error("the projection horizon must be 1 to {MAX_HORIZON_DAYS} days, got {0}")]
+    #[error(
+        "the projection horizon must be 1 to {MAX_HORIZON_DAYS} days ({MAX_LONG_HORIZON_DAYS} for plans), got {0}"
+    )]
     Horizon(u32),
     #[error("there is no fitness history to project from")]
     EmptySeries,
@@ -103,6 +105,32 @@ pub fn project(
     if horizon_days == 0 || horizon_days > MAX_HORIZON_DAYS {
         return Err(ProjectionError::Horizon(horizon_days));
     }
+    project_days(series, plan, horizon_days)
+}
+
+/// The longest path [`project_long`] computes: a year and a day (race plans
+/// and what-if questions reach that far; the calendar projection stops at
+/// [`MAX_HORIZON_DAYS`]).
+pub const MAX_LONG_HORIZON_DAYS: u32 = 366;
+
+/// [`project`] for up to [`MAX_LONG_HORIZON_DAYS`] days: the race planner's
+/// "as planned" path and `tp_what_if`'s hypothetical one.
+pub fn project_long(
+    series: &FitnessSeries,
+    plan: &[(NaiveDate, f64)],
+    horizon_days: u32,
+) -> Result<Projection, ProjectionError> {
+    if horizon_days == 0 || horizon_days > MAX_LONG_HORIZON_DAYS {
+        return Err(ProjectionError::Horizon(horizon_days));
+    }
+    project_days(series, plan, horizon_days)
+}
+
+fn project_days(
+    series: &FitnessSeries,
+    plan: &[(NaiveDate, f64)],
+    horizon_days: u32,
+) -> Result<Projection, ProjectionError> {
     let last = series.last().ok_or(ProjectionError::EmptySeries)?;
     let basis = series.days.len().min(FALLBACK_DAYS);
     let recent = &series.days[series.days.len() - basis..];

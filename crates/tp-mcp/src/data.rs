@@ -188,6 +188,77 @@ impl ServerContext {
     }
 }
 
+/// What the events endpoints say, together.
+#[derive(Debug, Clone, Default)]
+pub struct EventCalendar {
+    /// The events of the range asked for, by date.
+    pub events: Vec<tp_model::Event>,
+    /// TrainingPeaks' focus event (the A race the season builds toward).
+    pub focus: Option<tp_model::Event>,
+}
+
+impl ServerContext {
+    /// Events from `start` to `end` inclusive (cached like recent data).
+    pub async fn events(
+        &self,
+        start: NaiveDate,
+        end: NaiveDate,
+    ) -> DataResult<Vec<tp_model::Event>> {
+        let athlete = self.athlete_id().await?;
+        let fetch = || self.client.events_json(athlete, start, end);
+        let raw = match self.history().await? {
+            Some(h) => {
+                let ttl = h.policy().stale_after;
+                h.cached_json(&format!("events:{start}:{end}"), ttl, fetch)
+                    .await?
+            }
+            None => fetch().await?,
+        };
+        Ok(tp_api::endpoints::parse_events(&raw))
+    }
+
+    /// The focus event, when the athlete has one (cached like recent data).
+    pub async fn focus_event(&self) -> DataResult<Option<tp_model::Event>> {
+        let athlete = self.athlete_id().await?;
+        let fetch = || self.client.focus_event_json(athlete);
+        let raw = match self.history().await? {
+            Some(h) => {
+                let ttl = h.policy().stale_after;
+                h.cached_json("events:focus", ttl, fetch).await?
+            }
+            None => fetch().await?,
+        };
+        Ok(tp_api::endpoints::parse_event(&raw))
+    }
+
+    /// The next planned event after today, when there is one (cached like recent data).
+    pub async fn next_planned_event(&self) -> DataResult<Option<tp_model::Event>> {
+        let athlete = self.athlete_id().await?;
+        let fetch = || self.client.next_planned_event_json(athlete);
+        let raw = match self.history().await? {
+            Some(h) => {
+                let ttl = h.policy().stale_after;
+                h.cached_json("events:next", ttl, fetch).await?
+            }
+            None => fetch().await?,
+        };
+        Ok(tp_api::endpoints::parse_event(&raw))
+    }
+
+    /// The events of a range and the focus event: two requests cold, none warm.
+    pub async fn event_calendar(
+        &self,
+        start: NaiveDate,
+        end: NaiveDate,
+    ) -> DataResult<EventCalendar> {
+        let (events, focus) = tokio::join!(self.events(start, end), self.focus_event());
+        Ok(EventCalendar {
+            events: events?,
+            focus: focus?,
+        })
+    }
+}
+
 /// The whole load history and the PMC computed from it.
 #[derive(Debug, Clone)]
 pub struct FitnessHistory {

@@ -11,6 +11,7 @@
 //!   one time base, laps and session totals ([`Activity`]).
 //! - [`stream_summary`] — what is derived once per workout from its streams
 //!   (exact mean-maximal curves, histograms) and kept beside them.
+//! - [`event`] — races and other dated goals ([`Event`]), with their A/B/C priority.
 //! - [`fitness`] — one day of performance data ([`FitnessDay`]) and its request body.
 //! - [`records`] — personal records per workout and per-sport rankings.
 //! - [`profile`] — the signed-in user and the athlete id ([`UserProfile`]).
@@ -23,6 +24,7 @@
 
 pub mod activity;
 pub mod device_files;
+pub mod event;
 pub mod fitness;
 #[doc(hidden)]
 pub mod fuzzing;
@@ -37,6 +39,7 @@ pub mod workout;
 
 pub use activity::{Activity, Channel, ChannelKind, FileFormat, Lap, SessionTotals, Streams};
 pub use device_files::{DeviceFileInfo, WorkoutDetails};
+pub use event::Event;
 pub use fitness::{FitnessDay, PerformanceDataRequest};
 pub use pr_types::{PrClass, PrSport, PrType};
 pub use profile::{AthleteRef, UserEnvelope, UserProfile};

@@ -114,6 +114,7 @@ fn cached_what(key: &str) -> &'static str {
         Some("user") => "the profile",
         Some("settings") => "the zones and thresholds",
         Some("peaks") => "the peak rankings",
+        Some("events") => "the events",
         _ => "a cached answer",
     }
 }

@@ -19,17 +19,20 @@ use std::future::Future;
 pub mod auth_status;
 pub mod compare_efforts;
 pub mod critical_power;
+pub mod events;
 pub mod fitness;
 pub mod fitness_trend;
 pub mod listing;
 pub mod peaks;
 pub mod performance_summary;
+pub mod plan_race;
 pub mod planned_workouts;
 pub mod pmc_args;
 pub mod power_curve;
 pub mod profile;
 pub mod refresh_auth;
 pub mod training_load_summary;
+pub mod what_if;
 pub mod workout;
 pub mod workout_analysis;
 pub mod workout_prs;
@@ -209,6 +212,9 @@ tool_set!(
     workout_prs::GetWorkoutPrs,
     training_load_summary::TrainingLoadSummary,
     fitness_trend::FitnessTrend,
+    events::GetEvents,
+    plan_race::PlanRace,
+    what_if::WhatIf,
     workout_analysis::WorkoutAnalysis,
     workout_streams::GetWorkoutStreams,
     power_curve::PowerCurve,
