@@ -16,6 +16,8 @@ TOOLS = {
     "tp_training_zones_distribution",
     # beyond the reference: second-by-second data
     "tp_get_workout_streams", "tp_power_curve", "tp_critical_power", "tp_compare_efforts",
+    # beyond the reference: races and load optimisation
+    "tp_get_events", "tp_plan_race", "tp_what_if",
 }
 
 

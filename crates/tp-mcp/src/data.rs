@@ -188,6 +188,9 @@ impl ServerContext {
     }
 }
 
+/// How far ahead "upcoming" events reach: a year and a day (the longest race plan).
+pub const UPCOMING_EVENT_DAYS: u64 = 366;
+
 /// What the events endpoints say, together.
 #[derive(Debug, Clone, Default)]
 pub struct EventCalendar {
@@ -243,6 +246,29 @@ impl ServerContext {
             None => fetch().await?,
         };
         Ok(tp_api::endpoints::parse_event(&raw))
+    }
+
+    /// The events of the coming year (today to [`UPCOMING_EVENT_DAYS`] ahead)
+    /// and the focus event — what the planner and the events tool share.
+    pub async fn upcoming_events(&self) -> DataResult<EventCalendar> {
+        let today = self.today();
+        let end = today + chrono::Days::new(UPCOMING_EVENT_DAYS);
+        self.event_calendar(today, end).await
+    }
+
+    /// The first event after today: from the coming year's list, or asked
+    /// of TrainingPeaks when that list has none.
+    pub async fn next_event(&self) -> DataResult<Option<tp_model::Event>> {
+        let today = self.today();
+        let upcoming = self.upcoming_events().await?;
+        match upcoming
+            .events
+            .into_iter()
+            .find(|e| e.event_date.is_some_and(|d| d > today))
+        {
+            Some(e) => Ok(Some(e)),
+            None => self.next_planned_event().await,
+        }
     }
 
     /// The events of a range and the focus event: two requests cold, none warm.

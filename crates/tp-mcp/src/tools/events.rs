@@ -18,7 +18,7 @@ pub struct GetEvents;
 pub struct EventsArgs {
     /// First day, YYYY-MM-DD (inclusive; default today). Past events work too.
     pub start_date: Option<String>,
-    /// Last day, YYYY-MM-DD (inclusive; default a year from today).
+    /// Last day, YYYY-MM-DD (inclusive; default a year from the start).
     pub end_date: Option<String>,
 }
 
@@ -99,14 +99,15 @@ year ahead; past events with start_date. Use tp_plan_race to plan the load towar
     async fn run(ctx: &ServerContext, a: EventsArgs) -> Result<(EventsOutput, String), ToolError> {
         let today = ctx.today();
         let start = args::opt_date("start_date", a.start_date.as_deref())?.unwrap_or(today);
-        let default_end = (start.max(today))
-            .checked_add_days(Days::new(365))
-            .unwrap_or(today);
+        let default_end = start
+            .checked_add_days(Days::new(crate::data::UPCOMING_EVENT_DAYS))
+            .unwrap_or(start);
         let end = args::opt_date("end_date", a.end_date.as_deref())?.unwrap_or(default_end);
         args::check_range(start, end)?;
-        let (calendar, next) =
-            tokio::join!(ctx.event_calendar(start, end), ctx.next_planned_event());
-        let calendar = calendar?;
+        // One after the other: the default range is the coming year's list,
+        // which the next event is read from — one request, not two.
+        let calendar = ctx.event_calendar(start, end).await?;
+        let next = ctx.next_event().await;
         let view = |e: &Event| EventView::of(e, today);
         let out = EventsOutput {
             start_date: start,

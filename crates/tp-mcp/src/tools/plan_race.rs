@@ -174,7 +174,6 @@ event. Loads are TSS per day, not workouts. When no plan meets the limits it say
         let today = ctx.today();
         let mut notes = Vec::new();
         let tomorrow = today + Days::new(1);
-        let horizon_end = today + Days::new(u64::from(race_plan::MAX_PLAN_DAYS) + 1);
         let asked = args::opt_date("race_date", a.race_date.as_deref())?;
         let race_date = match asked {
             Some(date) => Some(check_race_date(date, today, &mut notes)?),
@@ -196,7 +195,7 @@ event. Loads are TSS per day, not workouts. When no plan meets the limits it say
             .into());
         }
 
-        let calendar = ctx.event_calendar(tomorrow, horizon_end).await?;
+        let calendar = ctx.upcoming_events().await?;
         let race = choose_race(race_date, &calendar, today)?;
         let days_to_plan = (race.date - today).num_days() as u64 - 1;
         let history = ctx.fitness_history(&params, days_to_plan + 1).await?;
