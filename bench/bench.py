@@ -171,6 +171,11 @@ def main():
     own_tools = [
         ("tp_get_workout_streams", {"workout_id": ride["workoutId"]}),
         ("tp_get_workout_streams", {"workout_id": ride["workoutId"], "resolution_s": 1, "end_s": 3600}),
+        ("tp_get_events", {}),
+        ("tp_plan_race", {}),
+        ("tp_plan_race", {"race_date": (today + dt.timedelta(days=121)).isoformat()}),
+        ("tp_plan_race", {"race_date": (today + dt.timedelta(days=366)).isoformat(), "tsb_min": -10}),
+        ("tp_what_if", {"weekly_tss": [0, 90, 60, 110, 0, 180, 120], "days": 90}),
     ]
 
     servers = {"tp-mcp": [args.tp_mcp]}
@@ -472,6 +477,8 @@ def write_report(args, servers, init, listing, rss, results, tools, agreement, o
         ("summarize_4h_ride_curves_and_histograms", "its summary: exact curves (power, HR, speed) + histograms", ""),
         ("mean_max_sums_6h_one_stretch", "exact mean-maximal curve of a 6-hour ride, every duration", "< 50 ms"),
         ("mean_max_curve_6h_ride_every_duration", "the same with a café stop (two stretches)", ""),
+        ("race_plan_120_days", "a 120-day race plan: LP solve, TSB shadow price, PMC re-run", "< 20 ms"),
+        ("race_plan_365_days", "a 365-day race plan", "< 100 ms"),
     ]
     if any(k in crit for k, _, _ in rows):
         lines += ["## Analytics and storage (criterion, release build, medians)", "", "| measure | time | target |", "|---|---|---|"]

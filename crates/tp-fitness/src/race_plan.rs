@@ -1031,6 +1031,43 @@ mod tests {
         assert_eq!(plan.days[0].tss, 0.0);
     }
 
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+        /// Any history, any limits: an answer or a typed error, never a
+        /// panic; every answer meets its limits when its PMC is re-run.
+        #[test]
+        fn any_input_gives_a_plan_that_meets_its_limits_or_a_reason(
+            loads in proptest::collection::vec(0.0f64..400.0, 0..120),
+            days in 0u64..70,
+            tsb_min in -60.0f64..40.0,
+            width in proptest::option::of(0.0f64..30.0),
+            max_ramp in 0.0f64..12.0,
+            max_daily in 1.0f64..400.0,
+            rest_every in 0usize..8,
+        ) {
+            let today = d(2026, 11, 30);
+            let start = today - chrono::Days::new(loads.len().saturating_sub(1) as u64);
+            let series = FitnessSeries::compute(&LoadSeries::from_daily(start, loads), &PmcParams::default());
+            let goal = RaceGoal {
+                race_date: today + chrono::Days::new(days),
+                tsb_min,
+                tsb_max: width.map(|w| tsb_min + w),
+                max_ramp,
+                max_daily_tss: max_daily,
+            };
+            let fixed: BTreeMap<NaiveDate, FixedDay> = (1..days)
+                .filter(|i| rest_every > 0 && *i as usize % rest_every == 0)
+                .map(|i| (today + chrono::Days::new(i), FixedDay { tss: 0.0, reason: FixedReason::RestWeekday }))
+                .collect();
+            match plan_race(&series, today, &goal, &fixed) {
+                Ok(plan) => check_limits(&plan, &series),
+                Err(PlanError::TooSoon(n)) => proptest::prop_assert!(n < 2),
+                Err(PlanError::Infeasible(why)) => proptest::prop_assert!(!why.message.is_empty()),
+                Err(e) => proptest::prop_assert!(false, "{e}"),
+            }
+        }
+    }
+
     #[test]
     fn percentile_is_numpys_linear() {
         // numpy.percentile([1, 2, 3, 4], 95) == 3.85
