@@ -15,6 +15,7 @@ use schemars::JsonSchema;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use std::future::Future;
+use std::sync::Arc;
 
 pub mod auth_status;
 pub mod compare_efforts;
@@ -68,6 +69,67 @@ pub struct NoArgs {}
 /// The argument every history-reading tool accepts on top of its own.
 pub const REFRESH_ARG: &str = "refresh";
 
+/// The `format` values JSON Schema (2020-12) defines; clients validate
+/// these and warn about any other ("unknown format \"uint64\" ignored").
+pub const STANDARD_FORMATS: &[&str] = &[
+    "date-time",
+    "date",
+    "time",
+    "duration",
+    "email",
+    "idn-email",
+    "hostname",
+    "idn-hostname",
+    "ipv4",
+    "ipv6",
+    "uri",
+    "uri-reference",
+    "iri",
+    "iri-reference",
+    "uuid",
+    "uri-template",
+    "json-pointer",
+    "relative-json-pointer",
+    "regex",
+];
+
+/// Makes a schemars schema standard JSON Schema: Rust's number formats
+/// (`uint64`, `int32`, `double`…) and chrono's `partial-date-time` are
+/// removed; unsigned integers say `minimum: 0` instead (and `uint8` its
+/// maximum), which every validator understands.
+pub fn standardize_schema(schema: &mut serde_json::Value) {
+    match schema {
+        serde_json::Value::Object(map) => {
+            if let Some(format) = map
+                .get("format")
+                .and_then(|f| f.as_str())
+                .map(str::to_owned)
+                && !STANDARD_FORMATS.contains(&format.as_str())
+            {
+                map.remove("format");
+                if format.starts_with("uint") {
+                    map.entry("minimum").or_insert(serde_json::json!(0));
+                }
+                if format == "uint8" {
+                    map.entry("maximum").or_insert(serde_json::json!(255));
+                }
+            }
+            map.values_mut().for_each(standardize_schema);
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(standardize_schema),
+        _ => {}
+    }
+}
+
+fn standardized(schema: &Arc<JsonObject>) -> Arc<JsonObject> {
+    let mut value = serde_json::Value::Object(schema.as_ref().clone());
+    standardize_schema(&mut value);
+    match value {
+        serde_json::Value::Object(map) => Arc::new(map),
+        _ => schema.clone(),
+    }
+}
+
 fn definition<T: TpTool>() -> Tool {
     let mut tool = Tool::new(T::NAME, T::DESCRIPTION, JsonObject::new())
         .with_title(T::TITLE)
@@ -90,7 +152,10 @@ recent data is re-checked automatically after a few minutes; use this right afte
         }
         tool.input_schema = std::sync::Arc::new(schema);
     }
-    tool.with_output_schema::<T::Output>().with_annotations(
+    let mut tool = tool.with_output_schema::<T::Output>();
+    tool.input_schema = standardized(&tool.input_schema);
+    tool.output_schema = tool.output_schema.as_ref().map(standardized);
+    tool.with_annotations(
         ToolAnnotations::with_title(T::TITLE)
             .read_only(true)
             .destructive(false)
@@ -226,7 +291,45 @@ tool_set!(
 
 #[cfg(test)]
 mod tests {
-    use super::argument_label;
+    use super::{STANDARD_FORMATS, argument_label, definitions};
+
+    /// Every `format` in every schema is one JSON Schema defines: the
+    /// official TypeScript client warns about each other one.
+    #[test]
+    fn schemas_carry_only_standard_formats() {
+        fn walk(v: &serde_json::Value, path: &str, bad: &mut Vec<String>) {
+            match v {
+                serde_json::Value::Object(m) => {
+                    if let Some(f) = m.get("format").and_then(|f| f.as_str())
+                        && !STANDARD_FORMATS.contains(&f)
+                    {
+                        bad.push(format!("{path}: {f}"));
+                    }
+                    for (k, v) in m {
+                        walk(v, &format!("{path}/{k}"), bad);
+                    }
+                }
+                serde_json::Value::Array(a) => {
+                    for (i, v) in a.iter().enumerate() {
+                        walk(v, &format!("{path}/{i}"), bad);
+                    }
+                }
+                _ => {}
+            }
+        }
+        let mut bad = Vec::new();
+        let mut unsigned = 0;
+        for tool in definitions() {
+            let json = serde_json::to_value(&tool).unwrap();
+            walk(&json, &tool.name, &mut bad);
+            unsigned += json.to_string().matches("\"minimum\":0").count();
+        }
+        assert!(bad.is_empty(), "non-standard formats: {bad:#?}");
+        assert!(
+            unsigned > 50,
+            "unsigned integers keep minimum 0 ({unsigned})"
+        );
+    }
 
     #[test]
     fn argument_names_in_errors_are_always_visible_and_printable() {
