@@ -6,7 +6,10 @@
 //!
 //! - [`server`] — [`TpServer`], rmcp's `ServerHandler`: `initialize`,
 //!   `tools/list`, `tools/call` → [`tools::call`].
-//! - [`tools`] — the 14 tools, one file each, each a thin adapter:
+//! - [`resources`] — `resources/list|read`: the athlete, the PMC as CSV,
+//!   workouts by id; [`mcp_app`] — the chart as an MCP App (`ui://`).
+//! - [`prompts`] — `prompts/list|get`: coach questions naming the tools.
+//! - [`tools`] — the tools, one file each, each a thin adapter:
 //!   arguments → [`data`] → `tp-fitness` → text + structured output.
 //! - [`data`] — the single data path every tool reads through.
 //! - [`context`] — [`ServerContext`]: client, cookie origin, today, demo mode.
@@ -34,7 +37,10 @@ pub mod format;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod logging;
+pub mod mcp_app;
 pub mod progress;
+pub mod prompts;
+pub mod resources;
 pub mod server;
 pub mod tools;
 pub mod views;

@@ -8,9 +8,13 @@
 use crate::context::ServerContext;
 use crate::progress::{self, ProgressSink};
 use crate::tools;
+use crate::{mcp_app, prompts, resources};
 use rmcp::model::{
-    CallToolRequestParams, CallToolResponse, Implementation, ListToolsResult,
-    PaginatedRequestParams, ProgressNotificationParam, ServerCapabilities, ServerConfig, Tool,
+    CallToolRequestParams, CallToolResponse, ExtensionCapabilities, GetPromptRequestParams,
+    GetPromptResponse, Implementation, ListPromptsResult, ListResourceTemplatesResult,
+    ListResourcesResult, ListToolsResult, PaginatedRequestParams, ProgressNotificationParam,
+    ReadResourceRequestParams, ReadResourceResponse, ReadResourceResult, ServerCapabilities,
+    ServerConfig, Tool,
 };
 use rmcp::service::RequestContext;
 use rmcp::{ErrorData as McpError, RoleServer, ServerHandler};
@@ -43,7 +47,15 @@ impl TpServer {
 
 impl ServerHandler for TpServer {
     fn get_info(&self) -> ServerConfig {
-        ServerConfig::new(ServerCapabilities::builder().enable_tools().build())
+        let mut extensions = ExtensionCapabilities::new();
+        extensions.insert(mcp_app::EXTENSION_ID.to_string(), serde_json::Map::new());
+        let capabilities = ServerCapabilities::builder()
+            .enable_tools()
+            .enable_resources()
+            .enable_prompts()
+            .enable_extensions_with(extensions)
+            .build();
+        ServerConfig::new(capabilities)
             .with_server_info(
                 Implementation::new("tp-mcp", env!("CARGO_PKG_VERSION"))
                     .with_title("TrainingPeaks (tp-mcp)"),
@@ -88,6 +100,65 @@ impl ServerHandler for TpServer {
         };
         tracing::debug!(tool = %name, ms = started.elapsed().as_millis() as u64, "tool call done");
         Ok(result.into())
+    }
+
+    async fn list_resources(
+        &self,
+        _request: Option<PaginatedRequestParams>,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<ListResourcesResult, McpError> {
+        Ok(ListResourcesResult::with_all_items(resources::list()))
+    }
+
+    async fn list_resource_templates(
+        &self,
+        _request: Option<PaginatedRequestParams>,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<ListResourceTemplatesResult, McpError> {
+        Ok(ListResourceTemplatesResult::with_all_items(
+            resources::templates(),
+        ))
+    }
+
+    async fn read_resource(
+        &self,
+        request: ReadResourceRequestParams,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<ReadResourceResponse, McpError> {
+        Ok(ReadResourceResponse::Complete(
+            self.read(&request.uri).await?,
+        ))
+    }
+
+    async fn list_prompts(
+        &self,
+        _request: Option<PaginatedRequestParams>,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<ListPromptsResult, McpError> {
+        Ok(ListPromptsResult::with_all_items(prompts::list()))
+    }
+
+    async fn get_prompt(
+        &self,
+        request: GetPromptRequestParams,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<GetPromptResponse, McpError> {
+        match prompts::get(&request.name, request.arguments) {
+            Ok(result) => Ok(GetPromptResponse::Complete(result)),
+            Err(e) => Err(McpError::invalid_params(e.to_string(), None)),
+        }
+    }
+}
+
+impl TpServer {
+    async fn read(&self, uri: &str) -> Result<ReadResourceResult, McpError> {
+        match resources::read(&self.ctx, uri).await {
+            Ok(contents) => Ok(ReadResourceResult::new(vec![contents])),
+            Err(e @ resources::ReadError::Unknown(_)) => {
+                Err(McpError::resource_not_found(e.to_string(), None))
+            }
+            Err(e) => Err(McpError::internal_error(e.to_string(), None)),
+        }
     }
 }
 

@@ -155,6 +155,9 @@ recent data is re-checked automatically after a few minutes; use this right afte
     let mut tool = tool.with_output_schema::<T::Output>();
     tool.input_schema = standardized(&tool.input_schema);
     tool.output_schema = tool.output_schema.as_ref().map(standardized);
+    if crate::mcp_app::CHART_TOOLS.contains(&T::NAME) {
+        tool.meta = Some(crate::mcp_app::tool_meta());
+    }
     tool.with_annotations(
         ToolAnnotations::with_title(T::TITLE)
             .read_only(true)
