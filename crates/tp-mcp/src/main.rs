@@ -11,8 +11,9 @@ use tp_mcp::{ServerContext, TpServer, cli};
 #[derive(Parser)]
 #[command(version, about, long_about = None)]
 struct Cli {
-    /// Use the built-in demo athlete (no account, no network).
-    #[arg(long, global = true)]
+    /// Use the built-in demo athlete (no account, no network). Also
+    /// `TP_MCP_DEMO=1` (or `true`), e.g. from the bundle's "demo athlete" option.
+    #[arg(long, global = true, env = "TP_MCP_DEMO", value_parser = clap::builder::FalseyValueParser::new())]
     demo: bool,
     /// Do not use the local history cache: every question goes to TrainingPeaks.
     #[arg(long, global = true)]
