@@ -18,6 +18,8 @@ TOOLS = {
     "tp_get_workout_streams", "tp_power_curve", "tp_critical_power", "tp_compare_efforts",
     # beyond the reference: races and load optimisation
     "tp_get_events", "tp_plan_race", "tp_what_if",
+    # beyond the reference: coaches
+    "tp_list_athletes",
 }
 
 
@@ -46,11 +48,11 @@ async def test_every_tool_is_listed_with_schemas_and_annotations(fake):
     assert {"start_date", "end_date", "workout_type", "limit"} <= props("tp_get_planned_workouts")
     assert {"days", "start_date", "end_date"} <= props("tp_get_fitness")
     assert {"sport", "days", "pr_class"} <= props("tp_get_peaks")
-    assert props("tp_get_workout") == {"workout_id", "refresh"}
+    assert props("tp_get_workout") == {"workout_id", "refresh", "athlete"}
     # every history-reading tool takes `refresh`; the auth tools take nothing
     for name, t in tools.items():
         has_refresh = "refresh" in t.inputSchema.get("properties", {})
-        assert has_refresh == (name not in {"tp_auth_status", "tp_refresh_auth"}), name
+        assert has_refresh == (name not in {"tp_auth_status", "tp_refresh_auth", "tp_list_athletes"}), name
     assert tools["tp_get_workout"].inputSchema.get("required") == ["workout_id"]
     assert {"start_date", "end_date", "days"} <= props("tp_training_zones_distribution")
     assert {"sport", "days"} <= props("tp_performance_summary")

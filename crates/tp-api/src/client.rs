@@ -103,14 +103,30 @@ impl TpClient {
         self.inner
             .athlete_id
             .get_or_try_init(|| async {
-                let user = self.user().await?;
-                user.athlete_id().ok_or_else(|| ApiError::Malformed {
-                    endpoint: "the user profile".into(),
-                    detail: "it lists no athlete id".into(),
-                })
+                self.user()
+                    .await?
+                    .athlete_id()
+                    .ok_or(ApiError::NoOwnAthlete)
             })
             .await
             .copied()
+    }
+
+    /// Whose login this is, for keeping its caches apart: the account's own
+    /// athlete, or for a coach with none, the coach's user id.
+    pub async fn account_id(&self) -> Result<i64, ApiError> {
+        match self.athlete_id().await {
+            Err(ApiError::NoOwnAthlete) => {
+                let user = self.user().await?;
+                user.user_id
+                    .or(user.person_id)
+                    .ok_or_else(|| ApiError::Malformed {
+                        endpoint: "the user profile".into(),
+                        detail: "it has no user id".into(),
+                    })
+            }
+            other => other,
+        }
     }
 }
 

@@ -107,6 +107,13 @@ This is not a workout file a device writes; if it is yours, report it."
     /// A request the client refuses to send (bad arguments).
     #[error("Invalid request: {0}")]
     InvalidRequest(String),
+
+    /// A coach login with no athlete of its own: a question must say which athlete.
+    #[error(
+        "This TrainingPeaks login is a coach account with no athlete of its own: say which athlete \
+(the tools' `athlete` argument; tp_list_athletes lists them)."
+    )]
+    NoOwnAthlete,
 }
 
 impl ApiError {

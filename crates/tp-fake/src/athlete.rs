@@ -1,7 +1,10 @@
-//! [`DemoAthlete`]: the data the fake serves, generated once per server start.
+//! [`DemoAthlete`]: the data the fake serves for one athlete — the demo
+//! athlete, generated once per server start, or one of the coach's athletes,
+//! generated on first request ([`crate::coach`]).
 //!
 //! It holds every workout from [`HISTORY_START`] to `today + 21` (sorted),
-//! an id index, and the personal records derived from them. Data-changing
+//! an id index, the personal records derived from them and which health
+//! metrics the athlete's devices upload ([`Health`]). Data-changing
 //! calls (edit, delete, add — used by cache-sync tests) re-sort, re-index and
 //! re-derive the records so `personalRecordCount` and the record endpoints
 //! stay consistent with the workouts.
@@ -14,6 +17,7 @@ use chrono::NaiveDate;
 use crate::HISTORY_START;
 use crate::device::{self, DeviceFileMode, FileBody, FileInfo};
 use crate::generate::{self, PLAN_HORIZON_DAYS};
+use crate::health::{self, Health, MetricDay};
 use crate::performance::{self, PerfRow, PmcConstants};
 use crate::profile::Profile;
 use crate::recorder;
@@ -21,12 +25,16 @@ use crate::recording::Recording;
 use crate::records::{Peaks, PersonalRecord, Records};
 use crate::workout::FakeWorkout;
 
-/// The synthetic athlete Alex Rivera and their calendar.
+/// A synthetic athlete (Alex Rivera, the demo athlete, unless made with
+/// another profile) and their calendar.
 #[derive(Debug, Clone)]
 pub struct DemoAthlete {
     seed: u64,
     today: NaiveDate,
     profile: Profile,
+    health: Health,
+    /// Threads that derive the records; `None`: every core (up to 8).
+    records_threads: Option<usize>,
     workouts: Vec<FakeWorkout>,
     index: HashMap<i64, usize>,
     /// Derived on first need (the recordings behind them take a moment):
@@ -40,17 +48,50 @@ impl DemoAthlete {
     /// Generates the history up to `today` and the plan for the 21 days
     /// after it. Pure function of `(seed, today)`.
     pub fn new(seed: u64, today: NaiveDate) -> DemoAthlete {
-        let profile = Profile::default();
+        DemoAthlete::with_profile(seed, today, Profile::default(), Health::Full)
+    }
+
+    /// A brand-new account: the demo athlete's profile with no workouts,
+    /// no plan, no records, no events and no health metrics.
+    pub fn new_account(seed: u64, today: NaiveDate) -> DemoAthlete {
+        DemoAthlete::new_account_of(seed, today, Profile::default())
+    }
+
+    /// Like [`new`](Self::new) for another athlete: their profile and the
+    /// health metrics their devices upload.
+    pub fn with_profile(
+        seed: u64,
+        today: NaiveDate,
+        profile: Profile,
+        health: Health,
+    ) -> DemoAthlete {
         let last = today + chrono::Duration::days(PLAN_HORIZON_DAYS);
         let workouts = HISTORY_START
             .iter_days()
             .take_while(|d| *d <= last)
             .flat_map(|d| generate::workouts_on(seed, d, today, &profile))
             .collect();
+        DemoAthlete::assemble(seed, today, profile, health, workouts)
+    }
+
+    /// Like [`new_account`](Self::new_account) for another athlete.
+    pub fn new_account_of(seed: u64, today: NaiveDate, profile: Profile) -> DemoAthlete {
+        DemoAthlete::assemble(seed, today, profile, Health::None, Vec::new())
+    }
+
+    fn assemble(
+        seed: u64,
+        today: NaiveDate,
+        profile: Profile,
+        health: Health,
+        workouts: Vec<FakeWorkout>,
+    ) -> DemoAthlete {
         let mut athlete = DemoAthlete {
             seed,
             today,
             profile,
+            health,
+            records_threads: None,
             workouts,
             index: HashMap::new(),
             records: Arc::default(),
@@ -60,20 +101,19 @@ impl DemoAthlete {
         athlete
     }
 
-    /// A brand-new account: the demo athlete's profile with no workouts,
-    /// no plan and no records.
-    pub fn new_account(seed: u64, today: NaiveDate) -> DemoAthlete {
-        let mut athlete = DemoAthlete {
-            seed,
-            today,
-            profile: Profile::default(),
-            workouts: Vec::new(),
-            index: HashMap::new(),
-            records: Arc::default(),
-            reuploads: HashMap::new(),
-        };
-        athlete.reindex();
-        athlete
+    /// Derive the records on at most `threads` threads from now on.
+    pub(crate) fn set_records_threads(&mut self, threads: usize) {
+        self.records_threads = Some(threads);
+    }
+
+    /// Which health metrics the athlete's devices upload.
+    pub fn health(&self) -> Health {
+        self.health
+    }
+
+    /// The health metrics of the days in `start ..= end` that have any.
+    pub fn health_metrics(&self, start: NaiveDate, end: NaiveDate) -> Vec<MetricDay> {
+        health::metric_days(self, self.health, start, end)
     }
 
     /// Restores the invariants after any change to `workouts`: sorted,
@@ -150,15 +190,20 @@ impl DemoAthlete {
         self.seed
     }
 
-    /// The day the history ends; later days hold planned workouts.
     /// The calendar's events (none for a brand-new account), by date.
     pub fn events(&self) -> Vec<crate::events::FakeEvent> {
         if self.workouts.is_empty() {
             return Vec::new();
         }
-        crate::events::events(self.seed, self.today)
+        let offset = self.profile.event_id_offset();
+        let mut events = crate::events::events(self.seed, self.today);
+        for e in &mut events {
+            e.id += offset;
+        }
+        events
     }
 
+    /// The day the history ends; later days hold planned workouts.
     pub fn today(&self) -> NaiveDate {
         self.today
     }
@@ -234,8 +279,15 @@ impl DemoAthlete {
     /// Peaks and records, derived from the device recordings on first use
     /// (a server starts deriving them in the background at once).
     pub fn records(&self) -> &Records {
-        self.records
-            .get_or_init(|| Records::compute(self.seed, &self.profile, &self.workouts))
+        self.records.get_or_init(|| match self.records_threads {
+            Some(threads) => Records::compute_on(self.seed, &self.profile, &self.workouts, threads),
+            None => Records::compute(self.seed, &self.profile, &self.workouts),
+        })
+    }
+
+    /// Whether the records are derived already (asking for them won't wait).
+    pub fn records_ready(&self) -> bool {
+        self.records.get().is_some()
     }
 
     /// The personal records a workout earned.

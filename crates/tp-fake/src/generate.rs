@@ -28,7 +28,8 @@ use crate::workout::{
     FakeWorkout, TYPE_BIKE, TYPE_MTB, TYPE_OTHER, TYPE_RUN, TYPE_STRENGTH, TYPE_SWIM, TYPE_WALK,
 };
 
-/// Workout ids are `WORKOUT_ID_BASE + days_since_1970 × 10 + slot`.
+/// Workout ids are `WORKOUT_ID_BASE + days_since_1970 × 10 + slot` (plus
+/// [`Profile::workout_id_offset`] for athletes other than the demo one).
 pub const WORKOUT_ID_BASE: i64 = 3_000_000_000;
 
 /// Planned workouts exist for `today + 1 ..= today + PLAN_HORIZON_DAYS`.
@@ -199,10 +200,16 @@ pub fn workout_id(date: NaiveDate, slot: i64) -> i64 {
     WORKOUT_ID_BASE + days_since_epoch(date) * 10 + slot
 }
 
-/// The kind of session a workout of the demo calendar is, read back from
+/// The id a session in `slot` of `date` gets in `profile`'s calendar (the
+/// demo athlete's ids are [`workout_id`]'s; other athletes' are offset).
+fn athlete_workout_id(profile: &Profile, date: NaiveDate, slot: i64) -> i64 {
+    workout_id(date, slot) + profile.workout_id_offset()
+}
+
+/// The kind of session a workout of `profile`'s calendar is, read back from
 /// its id; `None` for a workout an admin edit added under another id.
-pub fn kind_of(seed: u64, w: &FakeWorkout) -> Option<Kind> {
-    let slot = w.workout_id - workout_id(w.workout_day, 0);
+pub fn kind_of(seed: u64, w: &FakeWorkout, profile: &Profile) -> Option<Kind> {
+    let slot = w.workout_id - athlete_workout_id(profile, w.workout_day, 0);
     if !(0..10).contains(&slot) {
         return None;
     }
@@ -529,7 +536,7 @@ fn planned_workout(s: &Session, date: NaiveDate, profile: &Profile) -> FakeWorko
         Family::Strength | Family::Other => (None, None),
     };
     FakeWorkout {
-        workout_id: workout_id(date, s.slot),
+        workout_id: athlete_workout_id(profile, date, s.slot),
         athlete_id: profile.athlete_id,
         title: s.title.clone(),
         workout_type_value_id: s.kind.type_id(),
@@ -554,7 +561,7 @@ const DAY_OFF_SLOT: i64 = 9;
 /// A "Day Off" on the plan: TrainingPeaks' workout type 7, nothing planned.
 fn day_off(date: NaiveDate, profile: &Profile) -> FakeWorkout {
     FakeWorkout {
-        workout_id: workout_id(date, DAY_OFF_SLOT),
+        workout_id: athlete_workout_id(profile, date, DAY_OFF_SLOT),
         athlete_id: profile.athlete_id,
         title: "Day Off".to_string(),
         workout_type_value_id: 7,
@@ -600,7 +607,7 @@ fn completed_workout(
     let start = date.and_time(s.start) + chrono::Duration::seconds(rng.random_range(0..60));
 
     let mut w = FakeWorkout {
-        workout_id: workout_id(date, s.slot),
+        workout_id: athlete_workout_id(profile, date, s.slot),
         athlete_id: profile.athlete_id,
         title: s.title.clone(),
         workout_type_value_id: kind.type_id(),

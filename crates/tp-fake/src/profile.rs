@@ -1,15 +1,18 @@
-//! The demo athlete's physiology: who Alex Rivera is and how fit, on any date.
+//! An athlete's physiology: who they are and how fit, on any date — Alex
+//! Rivera (the demo athlete, [`Profile::default`]) or one of the coach's
+//! athletes ([`crate::coach`]).
 //!
 //! Everything here is a pure function of the date (no seed), so the same
 //! thresholds apply whichever synthetic history is generated. Thresholds move
 //! in monthly steps, the way an athlete updates FTP after a test, not every
-//! day.
+//! day. Other athletes share the curves' shape, scaled (`ftp_scale`,
+//! `speed_scale`).
 
 use chrono::{Datelike, NaiveDate};
 
 use crate::HISTORY_START;
 
-/// The demo athlete's fixed facts and threshold curves.
+/// An athlete's fixed facts and threshold curves.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Profile {
     pub athlete_id: i64,
@@ -27,6 +30,16 @@ pub struct Profile {
     pub lthr_bike: u32,
     pub max_hr: u32,
     pub resting_hr: u32,
+    /// Morning HRV (rMSSD, ms) on a rested, ordinary day.
+    pub hrv_baseline_ms: f64,
+    /// FTP relative to the demo athlete's curve (1.0 for the demo athlete).
+    pub ftp_scale: f64,
+    /// Threshold run and swim speeds relative to the demo athlete's.
+    pub speed_scale: f64,
+    /// Keeps ids apart between athletes: workout ids are offset by
+    /// `id_block × 10 000 000`, event ids by `id_block × 1 000 000` (0 for
+    /// the demo athlete, whose ids are [`crate::workout_id`]'s).
+    pub id_block: i64,
 }
 
 impl Default for Profile {
@@ -45,6 +58,10 @@ impl Default for Profile {
             lthr_bike: 165,
             max_hr: 189,
             resting_hr: 46,
+            hrv_baseline_ms: 70.0,
+            ftp_scale: 1.0,
+            speed_scale: 1.0,
+            id_block: 0,
         }
     }
 }
@@ -64,12 +81,22 @@ fn seasonal_wobble(date: NaiveDate) -> f64 {
 }
 
 impl Profile {
+    /// What is added to the demo calendar's workout ids for this athlete.
+    pub fn workout_id_offset(&self) -> i64 {
+        self.id_block * 10_000_000
+    }
+
+    /// What is added to the demo calendar's event ids for this athlete.
+    pub fn event_id_offset(&self) -> i64 {
+        self.id_block * 1_000_000
+    }
+
     /// Functional threshold power in force on `date` (W): rises from about
     /// 235 W in early 2022 towards ~288 W, with a ±5 W seasonal wobble.
     pub fn ftp_on(&self, date: NaiveDate) -> u32 {
         let years = training_years(date);
         let base = 240.0 + 48.0 * (1.0 - (-years / 2.0).exp());
-        (base + 5.0 * seasonal_wobble(date)).round() as u32
+        ((base + 5.0 * seasonal_wobble(date)) * self.ftp_scale).round() as u32
     }
 
     /// Threshold running speed on `date` (m/s, two decimals): ~4:10/km at the
@@ -77,7 +104,7 @@ impl Profile {
     pub fn run_threshold_speed_on(&self, date: NaiveDate) -> f64 {
         let years = training_years(date);
         let speed = 4.0 + 0.26 * (1.0 - (-years / 2.0).exp()) + 0.03 * seasonal_wobble(date);
-        (speed * 100.0).round() / 100.0
+        (speed * self.speed_scale * 100.0).round() / 100.0
     }
 
     /// Threshold swim speed (CSS) on `date` (m/s, three decimals): ~1:45/100 m
@@ -85,7 +112,7 @@ impl Profile {
     pub fn swim_threshold_speed_on(&self, date: NaiveDate) -> f64 {
         let years = training_years(date);
         let speed = 0.952 + 0.07 * (1.0 - (-years / 2.0).exp());
-        (speed * 1000.0).round() / 1000.0
+        (speed * self.speed_scale * 1000.0).round() / 1000.0
     }
 
     /// Age in whole years on `date`.

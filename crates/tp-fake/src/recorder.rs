@@ -117,7 +117,7 @@ pub fn record(seed: u64, w: &FakeWorkout, profile: &Profile) -> Option<Recording
     if !has_device_file(seed, w) {
         return None;
     }
-    let kind = generate::kind_of(seed, w);
+    let kind = generate::kind_of(seed, w, profile);
     let secs = (w.total_time? * 3600.0).round() as usize;
     if secs < 60 {
         return None;

@@ -311,9 +311,14 @@ fn fingerprint(w: &FakeWorkout) -> u64 {
     h.finish()
 }
 
-/// The peaks of every workout that has some, derived on all cores (the
+/// The peaks of every workout that has some, derived on `threads` threads (the
 /// recordings are the expensive part) and remembered in [`PEAK_MEMO`].
-fn peaks_of_all(seed: u64, profile: &Profile, workouts: &[FakeWorkout]) -> HashMap<i64, Peaks> {
+fn peaks_of_all(
+    seed: u64,
+    profile: &Profile,
+    workouts: &[FakeWorkout],
+    threads: usize,
+) -> HashMap<i64, Peaks> {
     let memo = PEAK_MEMO.get_or_init(Default::default);
     let keys: Vec<(u64, i64, u64)> = workouts
         .iter()
@@ -336,9 +341,6 @@ fn peaks_of_all(seed: u64, profile: &Profile, workouts: &[FakeWorkout]) -> HashM
             .filter(|(i, w)| keys[*i].2 != 0 && !known.contains_key(&keys[*i]) && w.is_completed())
             .collect()
     };
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(8);
     let chunk = missing.len().div_ceil(threads).max(1);
     let derived: Vec<((u64, i64, u64), Option<Peaks>)> = std::thread::scope(|scope| {
         let handles: Vec<_> = missing
@@ -530,12 +532,29 @@ fn place(board: &mut Vec<f64>, value: f64) -> Option<u32> {
 }
 
 impl Records {
-    /// Derives peaks and walks `workouts` (sorted by date) to award records.
+    /// Derives peaks and walks `workouts` (sorted by date) to award records,
+    /// recording on every core (up to 8).
     pub fn compute(seed: u64, profile: &Profile, workouts: &[FakeWorkout]) -> Records {
+        let threads = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .min(8);
+        Records::compute_on(seed, profile, workouts, threads)
+    }
+
+    /// Like [`compute`](Self::compute) on at most `threads` threads (at
+    /// least one): a coached athlete's records are derived on one, leaving
+    /// the other cores to the demo athlete's answers.
+    pub fn compute_on(
+        seed: u64,
+        profile: &Profile,
+        workouts: &[FakeWorkout],
+        threads: usize,
+    ) -> Records {
+        let threads = threads.max(1);
         let mut records = Records::default();
         let mut all_time: HashMap<(Sport, usize), Vec<f64>> = HashMap::new();
         let mut yearly: HashMap<(Sport, usize, i32), Vec<f64>> = HashMap::new();
-        let mut all_peaks = peaks_of_all(seed, profile, workouts);
+        let mut all_peaks = peaks_of_all(seed, profile, workouts, threads);
         for w in workouts {
             let Some(peaks) = all_peaks.remove(&w.workout_id) else {
                 continue;

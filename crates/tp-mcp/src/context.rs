@@ -4,6 +4,7 @@
 
 use crate::cookie::{self, CookieOrigin};
 use chrono::NaiveDate;
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 use tokio::sync::OnceCell;
@@ -29,6 +30,8 @@ pub const STALE_ENV: &str = "TP_MCP_STALE_SECS";
 /// answers and tests. Unset, today is the local calendar date.
 pub const TODAY_ENV: &str = "TP_MCP_TODAY";
 
+type HistoryCell = Arc<OnceCell<Option<Arc<History>>>>;
+
 /// Shared by every tool call of a server (cheap to clone).
 #[derive(Clone)]
 pub struct ServerContext {
@@ -37,8 +40,10 @@ pub struct ServerContext {
     cookie_origin: Arc<std::sync::RwLock<CookieOrigin>>,
     today_override: Option<NaiveDate>,
     cache: CacheMode,
-    /// Opened on first need (it depends on the athlete id).
-    history: Arc<OnceCell<Option<Arc<History>>>>,
+    /// The athlete this call is about; `None`: the account's own.
+    athlete: Option<i64>,
+    /// One history cache per athlete, each opened on first need.
+    histories: Arc<std::sync::Mutex<HashMap<i64, HistoryCell>>>,
     /// Whether `tp_refresh_auth` may look in the user's browsers (off in
     /// the fuzzers, which must not read anyone's cookie stores).
     browser_import: bool,
@@ -137,7 +142,8 @@ impl ServerContext {
             cookie_origin: Arc::new(std::sync::RwLock::new(cookie_origin)),
             today_override,
             cache,
-            history: Arc::new(OnceCell::new()),
+            athlete: None,
+            histories: Arc::default(),
             browser_import: true,
             _demo: demo,
         }
@@ -162,8 +168,21 @@ impl ServerContext {
     /// Turns the history cache off (`--no-cache`).
     pub fn without_cache(mut self) -> ServerContext {
         self.cache = CacheMode::Disabled;
-        self.history = Arc::new(OnceCell::new());
+        self.histories = Arc::default();
         self
+    }
+
+    /// The same server, asking about `athlete` (a coach's athlete) instead
+    /// of the account's own; caches are shared, one per athlete.
+    pub fn for_athlete(&self, athlete: i64) -> ServerContext {
+        let mut ctx = self.clone();
+        ctx.athlete = Some(athlete);
+        ctx
+    }
+
+    /// The athlete chosen for this call, if one was (see [`Self::for_athlete`]).
+    pub fn chosen_athlete(&self) -> Option<i64> {
+        self.athlete
     }
 
     /// The athlete's history cache, opened on first use; `None` when the
@@ -173,12 +192,18 @@ impl ServerContext {
         if matches!(self.cache, CacheMode::Disabled) {
             return Ok(None);
         }
-        if let Some(history) = self.history.get() {
-            return Ok(history.clone());
-        }
-        let athlete = self.athlete_for_cache().await?;
-        let history = self
-            .history
+        let athlete = match self.athlete {
+            Some(id) => id,
+            None => self.athlete_for_cache().await?,
+        };
+        let cell = self
+            .histories
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .entry(athlete)
+            .or_default()
+            .clone();
+        let history = cell
             .get_or_init(|| async {
                 let store = match &self.cache {
                     CacheMode::Disabled => return None,
@@ -203,10 +228,10 @@ impl ServerContext {
     /// last seen as, if its cache exists. Never another login's cache.
     async fn athlete_for_cache(&self) -> Result<i64, tp_api::ApiError> {
         let CacheMode::Dir(dir) = &self.cache else {
-            return self.client.athlete_id().await;
+            return self.client.account_id().await;
         };
         let cookie = self.client.cookie();
-        match self.client.athlete_id().await {
+        match self.client.account_id().await {
             Ok(athlete) => {
                 if let Some(cookie) = &cookie
                     && let Err(e) = tp_store::logins::remember(dir, cookie, athlete)

@@ -25,8 +25,13 @@ fn report_windows(done: usize, total: usize) {
 }
 
 impl ServerContext {
+    /// The athlete this call is about: the one chosen with the tools'
+    /// `athlete` argument, else the account's own.
     pub async fn athlete_id(&self) -> DataResult<i64> {
-        Ok(self.client.athlete_id().await?)
+        match self.chosen_athlete() {
+            Some(id) => Ok(id),
+            None => Ok(self.client.athlete_id().await?),
+        }
     }
 
     /// The signed-in user (cached for a day).

@@ -12,6 +12,7 @@
 //! - [`tools`] — the tools, one file each, each a thin adapter:
 //!   arguments → [`data`] → `tp-fitness` → text + structured output.
 //! - [`data`] — the single data path every tool reads through.
+//! - [`athletes`] — which athlete a question is about (a coach's `athlete` argument).
 //! - [`context`] — [`ServerContext`]: client, cookie origin, today, demo mode.
 //! - [`cookie`] — where the session cookie comes from (`tp-auth`).
 //! - [`auth_cli`] — `tp-mcp auth import|status|set|clear`.
@@ -28,6 +29,7 @@
 
 pub mod answer;
 pub mod args;
+pub mod athletes;
 pub mod auth_cli;
 pub mod cli;
 pub mod context;

@@ -65,15 +65,49 @@ pub struct UserEnvelope {
     pub user: Option<UserProfile>,
 }
 
+impl AthleteRef {
+    /// "First Last", else the e-mail, else "Athlete <id>".
+    pub fn display_name(&self) -> String {
+        let full = [self.first_name.as_deref(), self.last_name.as_deref()]
+            .into_iter()
+            .flatten()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ");
+        if !full.is_empty() {
+            return full;
+        }
+        self.email
+            .clone()
+            .unwrap_or_else(|| format!("Athlete {}", self.athlete_id.unwrap_or(0)))
+    }
+}
+
 impl UserProfile {
-    /// The athlete whose data the tools read: the first athlete listed, else
-    /// the user's own id, else the person id (see tp-api.md).
+    /// The account's own athlete — whose data the tools read by default:
+    /// the listed athlete whose id is the user's id; else the only athlete
+    /// listed; with none listed, the user's own id, else the person id
+    /// (tp-api.md). `None` for a coach account listing several athletes,
+    /// none of them its own: a question must then say which athlete.
     pub fn athlete_id(&self) -> Option<i64> {
+        let ids: Vec<i64> = self.athletes.iter().filter_map(|a| a.athlete_id).collect();
+        if let Some(own) = self.user_id.filter(|u| ids.contains(u)) {
+            return Some(own);
+        }
+        match ids.as_slice() {
+            [] => self.user_id.or(self.person_id),
+            [only] => Some(*only),
+            _ => None,
+        }
+    }
+
+    /// True when the account lists athletes other than its own (a coach).
+    pub fn is_coach(&self) -> bool {
         self.athletes
             .iter()
-            .find_map(|a| a.athlete_id)
-            .or(self.user_id)
-            .or(self.person_id)
+            .filter_map(|a| a.athlete_id)
+            .any(|id| Some(id) != self.athlete_id())
     }
 
     /// "First Last", or the user name, or "Unknown athlete".
@@ -120,5 +154,23 @@ mod tests {
         let user: UserProfile = serde_json::from_value(json!({"personId": 6})).unwrap();
         assert_eq!(user.athlete_id(), Some(6));
         assert_eq!(user.display_name(), "Unknown athlete");
+    }
+
+    #[test]
+    fn a_coach_without_an_own_athlete_has_none_and_one_who_trains_has_theirs() {
+        let coach: UserProfile = serde_json::from_value(json!({"userId": 1, "athletes": [
+            {"athleteId": 10, "firstName": "Sam"}, {"athleteId": 11, "firstName": "Jo"}]}))
+        .unwrap();
+        assert_eq!(coach.athlete_id(), None);
+        assert!(coach.is_coach());
+        let both: UserProfile = serde_json::from_value(json!({"userId": 11, "athletes": [
+            {"athleteId": 10}, {"athleteId": 11}]}))
+        .unwrap();
+        assert_eq!(both.athlete_id(), Some(11));
+        assert!(both.is_coach());
+        let athlete: UserProfile =
+            serde_json::from_value(json!({"userId": 5, "athletes": [{"athleteId": 5}]})).unwrap();
+        assert!(!athlete.is_coach());
+        assert_eq!(coach.athletes[0].display_name(), "Sam");
     }
 }

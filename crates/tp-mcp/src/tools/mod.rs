@@ -23,6 +23,7 @@ pub mod critical_power;
 pub mod events;
 pub mod fitness;
 pub mod fitness_trend;
+pub mod list_athletes;
 pub mod listing;
 pub mod peaks;
 pub mod performance_summary;
@@ -142,6 +143,14 @@ fn definition<T: TpTool>() -> Tool {
             .as_object_mut()
         {
             props.insert(
+                crate::athletes::ATHLETE_ARG.into(),
+                serde_json::json!({
+                    "type": ["string", "integer"],
+                    "description": "Which athlete (coach logins): an athlete id, or a name matched case-insensitively \
+(tp_list_athletes lists them). Default: the account's own athlete."
+                }),
+            );
+            props.insert(
                 REFRESH_ARG.into(),
                 serde_json::json!({
                     "type": "boolean",
@@ -215,6 +224,13 @@ async fn call_typed<T: TpTool>(
 ) -> Result<ToolAnswer, ToolError> {
     let mut args = args.unwrap_or_default();
     check_known_arguments(&definition::<T>(), &args)?;
+    let chosen;
+    let ctx = if T::READS_HISTORY {
+        chosen = crate::athletes::choose(ctx, args.remove(crate::athletes::ATHLETE_ARG)).await?;
+        &chosen
+    } else {
+        ctx
+    };
     if let Some(refresh) = args.remove(REFRESH_ARG) {
         match tp_model::lenient::boolean(&refresh) {
             Some(true) => ctx.expire_recent().await?,
@@ -271,6 +287,7 @@ macro_rules! tool_set {
 tool_set!(
     auth_status::AuthStatus,
     refresh_auth::RefreshAuth,
+    list_athletes::ListAthletes,
     profile::GetProfile,
     workouts::GetWorkouts,
     workout::GetWorkout,
