@@ -43,3 +43,24 @@ ensure_venv() {
   .venv/bin/python -m pip install -q -r tests/requirements.txt
   echo "$want" > "$stamp"
 }
+
+# Node.js and npm (Debian's packages when missing; the test clients and the
+# bundle tool need node >= 18).
+ensure_node() {
+  command -v node >/dev/null 2>&1 || ensure_apt nodejs
+  command -v npm >/dev/null 2>&1 || ensure_apt npm
+  node -e 'process.exit(Number(process.versions.node.split(".")[0]) >= 18 ? 0 : 1)' \
+    || { echo "node >= 18 is needed, found $(node --version)" >&2; return 1; }
+}
+
+# `npm ci` in DIR, only when its package-lock.json changed since the last one.
+npm_ci() {
+  local dir="$1" stamp="$1/node_modules/.package-lock.sha"
+  local want; want="$(sha256sum "$dir/package-lock.json" | cut -d' ' -f1)"
+  if [ "$(cat "$stamp" 2>/dev/null)" = "$want" ]; then
+    return 0
+  fi
+  step "npm ci in $dir"
+  (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+  echo "$want" > "$stamp"
+}
