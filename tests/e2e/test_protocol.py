@@ -19,7 +19,7 @@ TOOLS = {
     # beyond the reference: races and load optimisation
     "tp_get_events", "tp_plan_race", "tp_what_if",
     # beyond the reference: coaches
-    "tp_list_athletes",
+    "tp_list_athletes", "tp_team_overview", "tp_get_metrics",
 }
 
 
@@ -52,7 +52,7 @@ async def test_every_tool_is_listed_with_schemas_and_annotations(fake):
     # every history-reading tool takes `refresh`; the auth tools take nothing
     for name, t in tools.items():
         has_refresh = "refresh" in t.inputSchema.get("properties", {})
-        assert has_refresh == (name not in {"tp_auth_status", "tp_refresh_auth", "tp_list_athletes"}), name
+        assert has_refresh == (name not in {"tp_auth_status", "tp_refresh_auth", "tp_list_athletes", "tp_team_overview"}), name
     assert tools["tp_get_workout"].inputSchema.get("required") == ["workout_id"]
     assert {"start_date", "end_date", "days"} <= props("tp_training_zones_distribution")
     assert {"sport", "days"} <= props("tp_performance_summary")

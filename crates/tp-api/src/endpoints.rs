@@ -359,6 +359,35 @@ impl TpClient {
     }
 }
 
+impl TpClient {
+    /// The raw health metrics from `start` to `end` inclusive
+    /// (`GET /metrics/v3/athletes/{id}/consolidatedtimedmetrics/{start}/{end}`):
+    /// a list of timed entries; `Null` when none.
+    pub async fn metrics_json(
+        &self,
+        athlete_id: i64,
+        start: NaiveDate,
+        end: NaiveDate,
+    ) -> Result<Value, ApiError> {
+        let req = ApiRequest::get(
+            format!("/metrics/v3/athletes/{athlete_id}/consolidatedtimedmetrics/{start}/{end}"),
+            format!("the health metrics from {start} to {end}"),
+        );
+        self.send_optional_json(&req).await
+    }
+}
+
+/// Metric entries from a list answer (unreadable entries skipped).
+pub fn parse_metrics(raw: &Value) -> Vec<tp_model::MetricEntry> {
+    match raw {
+        Value::Array(items) => items
+            .iter()
+            .filter_map(|v| serde_json::from_value(v.clone()).ok())
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
 /// Events from a list answer (entries that are not objects, or have no
 /// date, are skipped), by date.
 pub fn parse_events(raw: &Value) -> Vec<Event> {

@@ -26,6 +26,8 @@
 //!   falling back to the recent daily average only on unplanned days.
 //! - [`race_plan`] — the race plan that maximises race-day CTL within TSB,
 //!   ramp and daily limits, solved exactly as a linear program (`microlp`).
+//! - [`readiness`] — HRV against its 60-day baseline, resting-HR trend, sleep:
+//!   signals beside TSB.
 //! - [`workout`] — per-workout metrics: EF, VI, IF, TSS/h, speed and pace,
 //!   compliance with the plan, (unavailable) decoupling.
 //! - [`zones`] — intensity distribution by whole-workout IF or by time in
@@ -97,6 +99,7 @@ pub mod pmc;
 pub mod projection;
 pub mod race_plan;
 pub mod range_curve;
+pub mod readiness;
 pub mod resample;
 pub mod series;
 pub mod simd;

@@ -1056,7 +1056,7 @@ mod tests {
                 max_daily_tss: max_daily,
             };
             let fixed: BTreeMap<NaiveDate, FixedDay> = (1..days)
-                .filter(|i| rest_every > 0 && *i as usize % rest_every == 0)
+                .filter(|i| rest_every > 0 && (*i as usize).is_multiple_of(rest_every))
                 .map(|i| (today + chrono::Days::new(i), FixedDay { tss: 0.0, reason: FixedReason::RestWeekday }))
                 .collect();
             match plan_race(&series, today, &goal, &fixed) {

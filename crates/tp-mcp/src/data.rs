@@ -290,6 +290,62 @@ impl ServerContext {
     }
 }
 
+/// Health metrics are fetched in fixed windows of this many days (aligned
+/// on 2000-01-01), so questions over overlapping ranges share them.
+pub const METRICS_WINDOW_DAYS: i64 = 90;
+
+impl ServerContext {
+    /// Health metrics per day from `start` to `end` inclusive. Each aligned
+    /// window is cached: for a day if it ended before the recent days, else
+    /// like recent data.
+    pub async fn metrics(
+        &self,
+        start: NaiveDate,
+        end: NaiveDate,
+    ) -> DataResult<Vec<tp_model::MetricDay>> {
+        let athlete = self.athlete_id().await?;
+        let history = self.history().await?;
+        let today = self.today();
+        let epoch = NaiveDate::from_ymd_opt(2000, 1, 1).unwrap_or(start);
+        let mut entries = Vec::new();
+        let mut index = (start - epoch).num_days().div_euclid(METRICS_WINDOW_DAYS);
+        loop {
+            let from = epoch + chrono::Days::new((index * METRICS_WINDOW_DAYS) as u64);
+            if from > end {
+                break;
+            }
+            let to = from + chrono::Days::new(METRICS_WINDOW_DAYS as u64 - 1);
+            let fetch = || self.client.metrics_json(athlete, from, to);
+            let raw = match &history {
+                Some(h) => {
+                    let recent = to >= today - chrono::Days::new(h.policy().recheck_days);
+                    let ttl = if recent {
+                        h.policy().stale_after
+                    } else {
+                        h.policy().profile_ttl
+                    };
+                    h.cached_json(&format!("metrics:{from}:{to}"), ttl, fetch)
+                        .await?
+                }
+                None => fetch().await?,
+            };
+            entries.extend(tp_api::endpoints::parse_metrics(&raw));
+            index += 1;
+        }
+        let mut days = tp_model::metrics::by_day(&entries);
+        days.retain(|d| d.date >= start && d.date <= end);
+        Ok(days)
+    }
+
+    /// Readiness on `today` from the last 60 days of metrics.
+    pub async fn readiness(&self) -> DataResult<tp_fitness::readiness::Readiness> {
+        let today = self.today();
+        let from = today - chrono::Days::new(tp_fitness::readiness::BASELINE_DAYS as u64 - 1);
+        let days = self.metrics(from, today).await?;
+        Ok(tp_fitness::readiness::readiness(&days, today))
+    }
+}
+
 /// The whole load history and the PMC computed from it.
 #[derive(Debug, Clone)]
 pub struct FitnessHistory {

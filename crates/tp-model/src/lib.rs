@@ -12,6 +12,7 @@
 //! - [`stream_summary`] — what is derived once per workout from its streams
 //!   (exact mean-maximal curves, histograms) and kept beside them.
 //! - [`event`] — races and other dated goals ([`Event`]), with their A/B/C priority.
+//! - [`metrics`] — health metrics (HRV, resting HR, sleep, weight…) by type id, per day ([`MetricDay`]).
 //! - [`fitness`] — one day of performance data ([`FitnessDay`]) and its request body.
 //! - [`records`] — personal records per workout and per-sport rankings.
 //! - [`profile`] — the signed-in user and the athlete id ([`UserProfile`]).
@@ -29,6 +30,7 @@ pub mod fitness;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod lenient;
+pub mod metrics;
 pub mod pr_types;
 pub mod profile;
 pub mod records;
@@ -41,6 +43,7 @@ pub use activity::{Activity, Channel, ChannelKind, FileFormat, Lap, SessionTotal
 pub use device_files::{DeviceFileInfo, WorkoutDetails};
 pub use event::Event;
 pub use fitness::{FitnessDay, PerformanceDataRequest};
+pub use metrics::{MetricDay, MetricEntry, MetricKind};
 pub use pr_types::{PrClass, PrSport, PrType};
 pub use profile::{AthleteRef, UserEnvelope, UserProfile};
 pub use records::{PersonalRecord, RankedPeak, WorkoutRecords};

@@ -115,6 +115,7 @@ fn cached_what(key: &str) -> &'static str {
         Some("settings") => "the zones and thresholds",
         Some("peaks") => "the peak rankings",
         Some("events") => "the events",
+        Some("metrics") => "the health metrics",
         _ => "a cached answer",
     }
 }

@@ -47,6 +47,9 @@ pub struct FitnessOutput {
     /// "daily", or "weekly" (Sundays and the last day) for ranges over 366 days.
     pub resolution: String,
     pub days: Vec<PmcDay>,
+    /// Readiness on end_date from the health metrics (HRV against its
+    /// 60-day baseline, resting HR, sleep); `None` when they could not be read.
+    pub readiness: Option<tp_fitness::readiness::Readiness>,
 }
 
 impl TpTool for GetFitness {
@@ -56,7 +59,8 @@ impl TpTool for GetFitness {
 fatigue (ATL, 7-day load) and form (TSB = yesterday's CTL − ATL) on today (or end_date), with the form label, \
 ramp rate (CTL change over 7 days) and acute:chronic ratio, plus the daily values (TSS, CTL, ATL, TSB) over the \
 range (default last 90 days; any range). Computed from the athlete's whole history, so the values match the \
-TrainingPeaks web app. Units: TSS points per day.";
+TrainingPeaks web app. Units: TSS points per day. Beside TSB: readiness signals from the health metrics (HRV's 7-day \
+mean against the athlete's 60-day baseline, resting-HR trend, sleep) — signals, not medical advice.";
     type Args = FitnessArgs;
     type Output = FitnessOutput;
 
@@ -77,7 +81,17 @@ TrainingPeaks web app. Units: TSS points per day.";
             end = today;
             args::check_range(start.min(end), end)?;
         }
-        let history = ctx.fitness_history(&params, 0).await?;
+        let base_from = end - chrono::Days::new(tp_fitness::readiness::BASELINE_DAYS as u64 - 1);
+        let (history, metrics) =
+            tokio::join!(ctx.fitness_history(&params, 0), ctx.metrics(base_from, end));
+        let history = history?;
+        let readiness = match metrics {
+            Ok(days) => Some(tp_fitness::readiness::readiness(&days, end)),
+            Err(e) => {
+                tracing::info!(error = %e, "no readiness: the health metrics could not be read");
+                None
+            }
+        };
         let series = &history.series;
         let current =
             FormStatus::at(series, end).unwrap_or_else(|| zero_status(end, series.describe()));
@@ -103,6 +117,7 @@ TrainingPeaks web app. Units: TSS points per day.";
             form_bands: tp_fitness::form::FORM_BANDS.to_string(),
             resolution: resolution.into(),
             days: rows,
+            readiness,
         };
         let text = render(&out, window, &note);
         Ok((out, text))
@@ -151,6 +166,14 @@ fn render(out: &FitnessOutput, window: &[PmcDay], note: &str) -> String {
             out.convention
         )),
         None => t.push_str("\nNo completed training with TSS yet: all values are 0.\n"),
+    }
+    if let Some(r) = &out.readiness {
+        let lines = super::metrics::readiness_text(r);
+        if r.hrv.is_some() || r.resting_hr.is_some() || r.sleep.is_some() {
+            t.push_str(&format!("\nReadiness beside TSB ({}):\n{lines}", r.method));
+        } else {
+            t.push_str("\nReadiness: no HRV, resting HR or sleep recorded in the last 60 days.\n");
+        }
     }
     let recent: Vec<&PmcDay> = window.iter().rev().take(14).collect();
     if !recent.is_empty() {

@@ -25,6 +25,7 @@ pub mod fitness;
 pub mod fitness_trend;
 pub mod list_athletes;
 pub mod listing;
+pub mod metrics;
 pub mod peaks;
 pub mod performance_summary;
 pub mod plan_race;
@@ -33,6 +34,7 @@ pub mod pmc_args;
 pub mod power_curve;
 pub mod profile;
 pub mod refresh_auth;
+pub mod team_overview;
 pub mod training_load_summary;
 pub mod what_if;
 pub mod workout;
@@ -288,11 +290,13 @@ tool_set!(
     auth_status::AuthStatus,
     refresh_auth::RefreshAuth,
     list_athletes::ListAthletes,
+    team_overview::TeamOverview,
     profile::GetProfile,
     workouts::GetWorkouts,
     workout::GetWorkout,
     planned_workouts::GetPlannedWorkouts,
     fitness::GetFitness,
+    metrics::GetMetrics,
     peaks::GetPeaks,
     workout_prs::GetWorkoutPrs,
     training_load_summary::TrainingLoadSummary,
