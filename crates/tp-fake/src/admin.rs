@@ -15,6 +15,8 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value, json};
 
+use crate::auth::Login;
+use crate::coach::{COACH_USER_ID, COACHED_ATHLETE_IDS, coached_profile, coached_seed};
 use crate::control::FakeControl;
 use crate::faults::Endpoint;
 use crate::workout::FakeWorkout;
@@ -39,6 +41,7 @@ pub fn admin_router() -> Router<FakeControl> {
         .route("/_fake/edit_workout", post(edit_workout))
         .route("/_fake/add_workout", post(add_workout))
         .route("/_fake/athlete", get(athlete_summary))
+        .route("/_fake/coach", get(coach_summary))
         .route("/_fake/device_files", post(device_files))
         .route("/_fake/reupload", post(reupload))
 }
@@ -83,11 +86,28 @@ async fn revoke_cookie(State(c): State<FakeControl>) -> Response {
 #[derive(Deserialize)]
 struct CookieBody {
     cookie: String,
+    /// `"demo"` (the default) or `"coach"`.
+    login: Option<String>,
 }
 
+/// `{"cookie": "…", "login": "demo" | "coach"}`: the login's cookie from
+/// now on (the other login's is left as it is).
 async fn accept_cookie(State(c): State<FakeControl>, body: Bytes) -> Result<Response, AdminError> {
     let body: CookieBody = parse(&body)?;
-    c.accept_cookie(body.cookie);
+    match body
+        .login
+        .as_deref()
+        .map_or(Some(Login::Athlete), Login::parse)
+    {
+        Some(Login::Athlete) => c.accept_cookie(body.cookie),
+        Some(Login::Coach) => c.accept_coach_cookie(body.cookie),
+        None => {
+            return Err(error(
+                StatusCode::BAD_REQUEST,
+                "login must be \"demo\" or \"coach\"",
+            ));
+        }
+    }
     Ok(ok())
 }
 
@@ -273,4 +293,25 @@ async fn athlete_summary(State(c): State<FakeControl>) -> Response {
         "tsb": tsb,
     }))
     .into_response()
+}
+
+/// The coach login and their athletes, without generating anyone:
+/// `{"userId", "athletes": [{"athleteId", "firstName", "lastName", "seed",
+/// "generated"}]}` (`generated`: asked about since the server started).
+async fn coach_summary(State(c): State<FakeControl>) -> Response {
+    let seed = c.athlete().seed();
+    let athletes: Vec<Value> = COACHED_ATHLETE_IDS
+        .iter()
+        .filter_map(|&id| coached_profile(id))
+        .map(|p| {
+            json!({
+                "athleteId": p.athlete_id,
+                "firstName": p.first_name,
+                "lastName": p.last_name,
+                "seed": coached_seed(seed, p.athlete_id),
+                "generated": c.coached_generated(p.athlete_id),
+            })
+        })
+        .collect();
+    Json(json!({"userId": COACH_USER_ID, "athletes": athletes})).into_response()
 }

@@ -2,20 +2,35 @@
 //! flip fault switches, read counters and change the served data while the
 //! server runs. Cheap to clone; every clone drives the same server.
 
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError, RwLock};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError, RwLock};
 use std::time::{Duration, Instant};
 
+use chrono::NaiveDate;
+
 use crate::athlete::DemoAthlete;
-use crate::auth::TokenStore;
+use crate::auth::{Login, TokenStore};
+use crate::coach::{self, COACHED_ATHLETE_IDS};
 use crate::config::FakeConfig;
 use crate::faults::{Action, Endpoint, FaultState, RequestCounts};
 use crate::workout::FakeWorkout;
+
+/// One of the coach's athletes, generated on first request.
+#[derive(Debug)]
+struct CoachedSlot {
+    id: i64,
+    athlete: OnceLock<Arc<DemoAthlete>>,
+}
 
 #[derive(Debug)]
 struct Shared {
     /// Replaced copy-on-write on data changes, so a request in flight keeps
     /// the snapshot it started with.
     athlete: RwLock<Arc<DemoAthlete>>,
+    /// The coach's athletes, in [`COACHED_ATHLETE_IDS`] order.
+    coached: Vec<CoachedSlot>,
+    /// What the coached athletes are generated from.
+    seed: u64,
+    today: NaiveDate,
     faults: Mutex<FaultState>,
     counts: Mutex<RequestCounts>,
     tokens: Mutex<TokenStore>,
@@ -43,35 +58,61 @@ impl FakeControl {
         };
         let mut faults = FaultState::default();
         faults.latency = config.latency;
+        let coached = COACHED_ATHLETE_IDS
+            .iter()
+            .map(|&id| CoachedSlot {
+                id,
+                athlete: OnceLock::new(),
+            })
+            .collect();
+        let tokens = TokenStore::new(
+            config.cookie.clone(),
+            config.coach_cookie.clone(),
+            config.token_ttl,
+        );
         FakeControl {
             shared: Arc::new(Shared {
                 athlete: RwLock::new(Arc::new(athlete)),
+                coached,
+                seed: config.seed,
+                today: config.today,
                 faults: Mutex::new(faults),
                 counts: Mutex::new(RequestCounts::default()),
-                tokens: Mutex::new(TokenStore::new(config.cookie.clone(), config.token_ttl)),
+                tokens: Mutex::new(tokens),
             }),
         }
     }
 
-    /// Every bearer token issued so far becomes invalid (401 on use).
     /// Every bearer token issued so far (for leak audits).
     pub fn issued_tokens(&self) -> Vec<String> {
         lock(&self.shared.tokens).issued_tokens()
     }
 
+    /// Every bearer token issued so far becomes invalid (401 on use), the
+    /// coach's as well as the demo athlete's.
     pub fn expire_tokens(&self) {
         lock(&self.shared.tokens).expire_all();
     }
 
-    /// The token exchange refuses every cookie (401) until
-    /// [`accept_cookie`](Self::accept_cookie).
+    /// The token exchange refuses every cookie (401), the coach's as well,
+    /// until [`accept_cookie`](Self::accept_cookie) (the demo athlete's
+    /// login) or [`accept_coach_cookie`](Self::accept_coach_cookie).
     pub fn revoke_cookie(&self) {
-        lock(&self.shared.tokens).set_cookie(None);
+        let mut tokens = lock(&self.shared.tokens);
+        tokens.set_cookie(Login::Athlete, None);
+        tokens.set_cookie(Login::Coach, None);
     }
 
-    /// The token exchange accepts this cookie value (and only this one).
+    /// The token exchange accepts this cookie value (and only this one) for
+    /// the demo athlete's login; the coach's cookie is left as it is.
     pub fn accept_cookie(&self, cookie: impl Into<String>) {
-        lock(&self.shared.tokens).set_cookie(Some(cookie.into()));
+        lock(&self.shared.tokens).set_cookie(Login::Athlete, Some(cookie.into()));
+    }
+
+    /// The token exchange accepts this cookie value (and only this one) for
+    /// the coach's login; the demo athlete's cookie is left as it is.
+    pub fn accept_coach_cookie(&self, cookie: impl Into<String>) {
+        lock(&self.shared.tokens).set_cookie(Login::Coach, Some(cookie.into()));
     }
 
     /// Lifetime of tokens issued from now on.
@@ -153,6 +194,36 @@ impl FakeControl {
         *lock(&self.shared.counts) = RequestCounts::default();
     }
 
+    /// One of the coach's athletes ([`COACHED_ATHLETE_IDS`]); `None` for
+    /// any other id. The first call generates them (tens of milliseconds:
+    /// call it off the async threads) and starts deriving their records
+    /// in the background — on one thread, and only once the demo athlete's
+    /// are derived — so the demo athlete's answers are not slowed.
+    pub fn coached_athlete(&self, athlete_id: i64) -> Option<Arc<DemoAthlete>> {
+        let slot = self.shared.coached.iter().find(|s| s.id == athlete_id)?;
+        let athlete = slot.athlete.get_or_init(|| {
+            let athlete = coach::generate(self.shared.seed, self.shared.today, athlete_id)
+                .expect("a coached athlete's id");
+            let athlete = Arc::new(athlete);
+            let (mine, demo) = (athlete.clone(), self.athlete());
+            std::thread::spawn(move || {
+                demo.records();
+                mine.records();
+            });
+            tracing::info!(athlete_id, "coached athlete generated");
+            athlete
+        });
+        Some(athlete.clone())
+    }
+
+    /// Whether a coached athlete has been generated (asked about) yet.
+    pub fn coached_generated(&self, athlete_id: i64) -> bool {
+        self.shared
+            .coached
+            .iter()
+            .any(|s| s.id == athlete_id && s.athlete.get().is_some())
+    }
+
     /// The data currently served (a snapshot; later changes don't show in it).
     pub fn athlete(&self) -> Arc<DemoAthlete> {
         self.shared
@@ -189,11 +260,18 @@ impl FakeControl {
 
     /// Counts an arriving API request and decides its fate. Returns the
     /// action, the latency to add and the `Retry-After` to send with a 429.
-    pub(crate) fn admit(&self, endpoint: Endpoint) -> (Action, Duration, Option<u64>) {
+    pub(crate) fn admit(
+        &self,
+        endpoint: Endpoint,
+        athlete_id: Option<i64>,
+    ) -> (Action, Duration, Option<u64>) {
         {
             let mut counts = lock(&self.shared.counts);
             counts.total += 1;
             *counts.by_endpoint.entry(endpoint).or_default() += 1;
+            if let Some(id) = athlete_id {
+                *counts.by_athlete.entry(id).or_default() += 1;
+            }
         }
         let mut faults = lock(&self.shared.faults);
         let action = faults.decide(endpoint, Instant::now());
@@ -218,14 +296,18 @@ impl FakeControl {
     /// `None` if the cookie is missing or not accepted.
     pub(crate) fn exchange_cookie(&self, cookie: Option<&str>) -> Option<(String, u64)> {
         let mut tokens = lock(&self.shared.tokens);
-        if !tokens.cookie_accepted(cookie?) {
-            return None;
-        }
+        let login = tokens.cookie_login(cookie?)?;
         let ttl = tokens.ttl.as_secs();
-        Some((tokens.issue(Instant::now()), ttl))
+        Some((tokens.issue(login, Instant::now()), ttl))
     }
 
-    pub(crate) fn token_valid(&self, token: &str) -> bool {
-        lock(&self.shared.tokens).valid(token, Instant::now())
+    /// The login of a valid bearer token; `None` if unknown or expired.
+    pub(crate) fn token_login(&self, token: &str) -> Option<Login> {
+        lock(&self.shared.tokens).login(token, Instant::now())
+    }
+
+    /// The day the served history ends.
+    pub(crate) fn today(&self) -> NaiveDate {
+        self.shared.today
     }
 }

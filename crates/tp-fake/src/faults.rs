@@ -33,11 +33,13 @@ pub enum Endpoint {
     DeviceFile,
     /// Events: the list, the focus event and the next planned event.
     Events,
+    /// Health metrics (`/metrics/v3/athletes/{id}/consolidatedtimedmetrics/…`).
+    Metrics,
     Other,
 }
 
 impl Endpoint {
-    pub const ALL: [Endpoint; 13] = [
+    pub const ALL: [Endpoint; 14] = [
         Endpoint::Token,
         Endpoint::User,
         Endpoint::Workouts,
@@ -50,6 +52,7 @@ impl Endpoint {
         Endpoint::WorkoutFiles,
         Endpoint::DeviceFile,
         Endpoint::Events,
+        Endpoint::Metrics,
         Endpoint::Other,
     ];
 
@@ -67,6 +70,7 @@ impl Endpoint {
             Endpoint::WorkoutFiles => "workout_files",
             Endpoint::DeviceFile => "device_file",
             Endpoint::Events => "events",
+            Endpoint::Metrics => "metrics",
             Endpoint::Other => "other",
         }
     }
@@ -106,9 +110,23 @@ impl Endpoint {
             ["fitness", "v1", "athletes", _, "settings"] => Endpoint::Settings,
             ["fitness", "v6", "athletes", _, "events", ..] => Endpoint::Events,
             ["fitness", "v6", "workouttypes"] => Endpoint::WorkoutTypes,
+            ["metrics", "v3", "athletes", _, ..] => Endpoint::Metrics,
             _ => Endpoint::Other,
         }
     }
+}
+
+/// The athlete id of an athlete-scoped path (`/fitness/…/athletes/{id}/…`,
+/// `/personalrecord/…/athletes/{id}/…`, `/metrics/…/athletes/{id}/…`);
+/// `None` for other paths and ids that are not integers.
+pub fn athlete_in_path(path: &str) -> Option<i64> {
+    let mut segments = path.trim_matches('/').split('/');
+    let root = segments.next()?;
+    let _version = segments.next()?;
+    if !matches!(root, "fitness" | "personalrecord" | "metrics") || segments.next()? != "athletes" {
+        return None;
+    }
+    segments.next()?.parse().ok()
 }
 
 impl fmt::Display for Endpoint {
@@ -135,6 +153,10 @@ pub struct RequestCounts {
     pub total: u64,
     /// API requests received, per endpoint (endpoints never hit are absent).
     pub by_endpoint: BTreeMap<Endpoint, u64>,
+    /// Athlete-scoped API requests received, per athlete id in the path
+    /// (whatever the answer, 403s included; athletes never asked about are
+    /// absent).
+    pub by_athlete: BTreeMap<i64, u64>,
     /// Responses served, per HTTP status (200 for malformed/dropped ones).
     pub by_status: BTreeMap<u16, u64>,
     /// Answers forced by `fail_next`/`fail_next_on` (any status).
@@ -155,16 +177,27 @@ impl RequestCounts {
         self.by_endpoint.get(&endpoint).copied().unwrap_or(0)
     }
 
+    /// Athlete-scoped requests received for `athlete_id` (0 if none).
+    pub fn athlete(&self, athlete_id: i64) -> u64 {
+        self.by_athlete.get(&athlete_id).copied().unwrap_or(0)
+    }
+
     /// Responses served with `status` (0 if none).
     pub fn status(&self, status: u16) -> u64 {
         self.by_status.get(&status).copied().unwrap_or(0)
     }
 
-    /// The `GET /_fake/stats` body: every endpoint present (0 if not hit).
+    /// The `GET /_fake/stats` body: every endpoint present (0 if not hit),
+    /// athletes by id as strings (only those asked about).
     pub fn to_json(&self) -> Value {
         let by_endpoint: serde_json::Map<String, Value> = Endpoint::ALL
             .into_iter()
             .map(|e| (e.name().to_string(), json!(self.get(e))))
+            .collect();
+        let by_athlete: serde_json::Map<String, Value> = self
+            .by_athlete
+            .iter()
+            .map(|(id, n)| (id.to_string(), json!(n)))
             .collect();
         let by_status: serde_json::Map<String, Value> = self
             .by_status
@@ -174,6 +207,7 @@ impl RequestCounts {
         json!({
             "total": self.total,
             "by_endpoint": by_endpoint,
+            "by_athlete": by_athlete,
             "by_status": by_status,
             "faults": self.faults,
             "rate_limited": self.rate_limited,
@@ -329,11 +363,39 @@ mod tests {
                 "/fitness/v6/athletes/1/workouts/3000000001/rawfiledata/3000000001-1",
                 Endpoint::DeviceFile,
             ),
+            (
+                "/metrics/v3/athletes/1/consolidatedtimedmetrics/2024-01-01/2024-01-31",
+                Endpoint::Metrics,
+            ),
             ("/nope", Endpoint::Other),
         ];
         for (path, endpoint) in cases {
             assert_eq!(Endpoint::classify(path), endpoint, "{path}");
             assert_eq!(endpoint.to_string().parse::<Endpoint>(), Ok(endpoint));
+        }
+        assert!(Endpoint::ALL.iter().all(|e| e.name().parse() == Ok(*e)));
+    }
+
+    #[test]
+    fn athlete_ids_come_from_athlete_scoped_paths() {
+        let cases = [
+            (
+                "/fitness/v6/athletes/12/workouts/2024-01-01/2024-01-31",
+                Some(12),
+            ),
+            ("/personalrecord/v2/athletes/13/Bike", Some(13)),
+            (
+                "/metrics/v3/athletes/14/consolidatedtimedmetrics/a/b",
+                Some(14),
+            ),
+            ("/fitness/v1/athletes/15/settings", Some(15)),
+            ("/fitness/v6/athletes/abc/settings", None),
+            ("/fitness/v6/workouttypes", None),
+            ("/users/v3/user", None),
+            ("/other/v1/athletes/16/x", None),
+        ];
+        for (path, id) in cases {
+            assert_eq!(athlete_in_path(path), id, "{path}");
         }
     }
 

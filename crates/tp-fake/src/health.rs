@@ -9,7 +9,7 @@
 //!
 //! - **HRV** (rMSSD, ms, type 60): the athlete's baseline, a slow wander
 //!   (weeks and seasons, phases from the seed), a noisy day-to-day part
-//!   (σ ≈ 3 ms), minus a few ms the morning after a big day (0.045 ms per
+//!   (σ ≈ 4 ms), minus a few ms the morning after a big day (0.045 ms per
 //!   TSS above 80: −3 after 150, −7.6 after 250), minus 0.3 ms per point
 //!   of form below −10 (−3 at TSB −20, −6 at −30, at most −9), plus a
 //!   little when fresh (tapering).
@@ -63,7 +63,7 @@ pub enum Health {
 }
 
 /// A TrainingPeaks metric type (the `type` of a detail).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum MetricType {
     /// Resting heart rate, bpm (type 5).
     Pulse,
@@ -124,7 +124,10 @@ pub struct MetricDay {
 impl MetricDay {
     /// The value of `kind` that day, if measured.
     pub fn get(&self, kind: MetricType) -> Option<f64> {
-        self.values.iter().find(|(k, _)| *k == kind).map(|(_, v)| *v)
+        self.values
+            .iter()
+            .find(|(k, _)| *k == kind)
+            .map(|(_, v)| *v)
     }
 
     /// The wire form: `{"id", "athleteId", "timeStamp", "details": [{"type",
@@ -189,8 +192,7 @@ fn round_to(x: f64, decimals: i32) -> f64 {
 
 /// A slow wave of `period` days whose phase the seed picks.
 fn wave(seed: u64, which: u64, date: NaiveDate, period: f64) -> f64 {
-    let phase = (seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ which.wrapping_mul(0xBF58_476D))
-        % 1000;
+    let phase = (seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ which.wrapping_mul(0xBF58_476D)) % 1000;
     let days = (date - HISTORY_START).num_days() as f64;
     (TAU * (days / period + phase as f64 / 1000.0)).sin()
 }
@@ -228,7 +230,7 @@ fn day_metrics(
     let weighed = rng.random_bool(0.8);
     let steps_counted = rng.random_bool(0.95);
     let (hrv_noise, rhr_noise, sleep_noise) = (
-        wobble(&mut rng, 9.0),
+        wobble(&mut rng, 12.0),
         wobble(&mut rng, 4.0),
         wobble(&mut rng, 2.4),
     );
@@ -260,7 +262,10 @@ fn day_metrics(
             values.push((MetricType::Weight, round_to(kg + weight_noise, 1)));
         }
         if watch_worn && spo2_read {
-            values.push((MetricType::Spo2, (97.0 + spo2_noise).round().clamp(94.0, 99.0)));
+            values.push((
+                MetricType::Spo2,
+                (97.0 + spo2_noise).round().clamp(94.0, 99.0),
+            ));
         }
         if steps_counted && date < athlete.today() {
             let steps = 8500.0 + steps_noise + workout_steps(athlete, date);
@@ -268,7 +273,7 @@ fn day_metrics(
         }
     }
     if watch_worn && hrv_read {
-        let drift = 3.0 * wave(seed, 1, date, 97.0) + 2.0 * wave(seed, 2, date, 365.25);
+        let drift = 4.0 * wave(seed, 1, date, 97.0) + 2.5 * wave(seed, 2, date, 365.25);
         let hrv = profile.hrv_baseline_ms + drift - 0.045 * big_day - 0.3 * tired.min(30.0)
             + 0.15 * fresh
             + hrv_noise;
@@ -311,4 +316,179 @@ pub fn metric_days(
         };
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::profile::Profile;
+
+    fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    fn demo() -> DemoAthlete {
+        DemoAthlete::new(crate::DEMO_SEED, day(2026, 11, 24))
+    }
+
+    fn mean(xs: &[f64]) -> f64 {
+        xs.iter().sum::<f64>() / xs.len().max(1) as f64
+    }
+
+    fn percentile(xs: &[f64], p: f64) -> f64 {
+        let mut v = xs.to_vec();
+        v.sort_by(f64::total_cmp);
+        v[((v.len() - 1) as f64 * p).round() as usize]
+    }
+
+    // Proves a day's metrics depend on (seed, date) and the load only: a
+    // later `today` leaves earlier days identical, another seed changes them.
+    #[test]
+    fn each_day_is_a_pure_function_of_seed_date_and_load() {
+        let a = DemoAthlete::new(7, day(2024, 6, 1));
+        let b = DemoAthlete::new(7, day(2025, 3, 1));
+        let c = DemoAthlete::new(8, day(2024, 6, 1));
+        let window = |x: &DemoAthlete| x.health_metrics(day(2023, 1, 1), day(2024, 5, 31));
+        assert_eq!(window(&a), window(&b));
+        assert_ne!(window(&a), window(&c));
+        assert_eq!(window(&a), window(&DemoAthlete::new(7, day(2024, 6, 1))));
+        assert!(
+            a.health_metrics(day(2024, 6, 2), day(2024, 12, 31))
+                .is_empty()
+        );
+        let today = a.health_metrics(day(2024, 6, 1), day(2024, 6, 1));
+        assert!(today.iter().all(|d| d.get(MetricType::Steps).is_none()));
+    }
+
+    // Proves the demo athlete's values are an endurance athlete's, that
+    // devices are sometimes forgotten, and the wire form.
+    #[test]
+    fn demo_values_are_plausible_and_sometimes_missing() {
+        let a = demo();
+        let days = a.health_metrics(HISTORY_START, a.today());
+        let span = (a.today() - HISTORY_START).num_days() as f64 + 1.0;
+        let values = |kind| -> Vec<f64> { days.iter().filter_map(|d| d.get(kind)).collect() };
+        let share = |kind| values(kind).len() as f64 / span;
+        let hrv = values(MetricType::Hrv);
+        assert!(
+            (0.8..0.95).contains(&share(MetricType::Hrv)),
+            "HRV {}",
+            share(MetricType::Hrv)
+        );
+        assert!((0.7..0.9).contains(&share(MetricType::Weight)));
+        assert!((0.75..0.92).contains(&share(MetricType::Spo2)));
+        assert!((0.9..1.0).contains(&share(MetricType::Steps)));
+        assert!(days.len() as f64 > 0.97 * span, "most days have something");
+        let (p5, p95) = (percentile(&hrv, 0.05), percentile(&hrv, 0.95));
+        eprintln!(
+            "HRV 5–95 % {p5}–{p95} on {:.0} % of days; resting HR {}–{}",
+            100.0 * share(MetricType::Hrv),
+            percentile(&values(MetricType::Pulse), 0.05),
+            percentile(&values(MetricType::Pulse), 0.95)
+        );
+        assert!(p5 >= 50.0 && p95 <= 88.0, "HRV 5–95 % {p5}–{p95}");
+        assert!(hrv.iter().all(|v| (35.0..=100.0).contains(v)));
+        let rhr = values(MetricType::Pulse);
+        assert!(percentile(&rhr, 0.05) >= 43.0 && percentile(&rhr, 0.95) <= 53.0);
+        let sleep = values(MetricType::Sleep);
+        assert!((7.0..8.0).contains(&mean(&sleep)) && percentile(&sleep, 0.05) > 5.5);
+        let weight = values(MetricType::Weight);
+        assert!(weight.iter().all(|kg| (68.5..=74.5).contains(kg)));
+        assert!(
+            values(MetricType::Spo2)
+                .iter()
+                .all(|p| (94.0..=99.0).contains(p))
+        );
+        let steps = values(MetricType::Steps);
+        assert!((8_000.0..16_000.0).contains(&mean(&steps)));
+        for d in &days {
+            assert!(d.values.windows(2).all(|w| w[0].0.id() < w[1].0.id()));
+        }
+
+        let json = days.last().unwrap().json(a.profile().athlete_id);
+        assert_eq!(json["athleteId"], crate::DEMO_ATHLETE_ID);
+        assert_eq!(json["timeStamp"], "2026-11-24T06:30:00");
+        assert_eq!(
+            json["id"],
+            crate::DEMO_ATHLETE_ID * 100_000 + (a.today() - day(2000, 1, 1)).num_days()
+        );
+        for detail in json["details"].as_array().unwrap() {
+            let id = detail["type"].as_i64().unwrap();
+            assert!([5, 6, 9, 53, 58, 60].contains(&id));
+            assert!(detail["label"].is_string() && detail["value"].is_number());
+            if [5, 53, 58].contains(&id) {
+                assert!(detail["value"].is_i64(), "{detail}");
+            }
+        }
+    }
+
+    // Proves the readiness signals follow the athlete's own load: lower HRV
+    // and higher resting HR the morning after a big day and in deep fatigue.
+    #[test]
+    fn hrv_and_resting_hr_follow_the_load() {
+        let a = demo();
+        let days = a.health_metrics(HISTORY_START, a.today());
+        let (mut ctl, mut atl) = (0.0f64, 0.0f64);
+        let mut form = std::collections::HashMap::new();
+        for d in HISTORY_START.iter_days().take_while(|d| *d <= a.today()) {
+            let yesterday = d.pred_opt().map_or(0.0, |y| a.daily_tss(y));
+            form.insert(d, (yesterday, ctl - atl));
+            let tss = a.daily_tss(d);
+            ctl += (tss - ctl) / 42.0;
+            atl += (tss - atl) / 7.0;
+        }
+        let pick = |kind, keep: &dyn Fn(f64, f64) -> bool| -> Vec<f64> {
+            days.iter()
+                .filter(|d| {
+                    let (tss, tsb) = form[&d.date];
+                    keep(tss, tsb)
+                })
+                .filter_map(|d| d.get(kind))
+                .collect()
+        };
+        let after_big = pick(MetricType::Hrv, &|tss, _| tss > 150.0);
+        let after_rest = pick(MetricType::Hrv, &|tss, _| tss < 30.0);
+        assert!(after_big.len() > 50 && after_rest.len() > 50);
+        let drop = mean(&after_rest) - mean(&after_big);
+        let by_form =
+            |lo: f64, hi: f64| mean(&pick(MetricType::Hrv, &|_, tsb| (lo..hi).contains(&tsb)));
+        eprintln!(
+            "HRV after rest {:.1}, after > 150 TSS {:.1}; by TSB: < −20 {:.1}, −20…−5 {:.1}, > −5 {:.1}",
+            mean(&after_rest),
+            mean(&after_big),
+            by_form(-100.0, -20.0),
+            by_form(-20.0, -5.0),
+            by_form(-5.0, 100.0)
+        );
+        assert!(
+            (2.5..12.0).contains(&drop),
+            "HRV after a big day: −{drop:.1} ms"
+        );
+        let tired = pick(MetricType::Hrv, &|_, tsb| tsb < -20.0);
+        let fresh = pick(MetricType::Hrv, &|_, tsb| tsb > -5.0);
+        assert!(tired.len() > 20, "{} deeply tired mornings", tired.len());
+        assert!(mean(&fresh) - mean(&tired) > 3.0);
+        let rhr_tired = pick(MetricType::Pulse, &|_, tsb| tsb < -20.0);
+        let rhr_fresh = pick(MetricType::Pulse, &|_, tsb| tsb > -5.0);
+        assert!(mean(&rhr_tired) > mean(&rhr_fresh) + 0.8);
+    }
+
+    // Proves which metrics each kind of athlete has.
+    #[test]
+    fn health_kinds_decide_which_metrics_exist() {
+        let today = day(2025, 2, 1);
+        let profile = Profile::default();
+        let watch_only = DemoAthlete::with_profile(5, today, profile.clone(), Health::Recovery);
+        let days = watch_only.health_metrics(day(2024, 1, 1), today);
+        assert!(days.len() > 300);
+        assert!(days.iter().all(|d| {
+            d.values
+                .iter()
+                .all(|(k, _)| matches!(k, MetricType::Hrv | MetricType::Pulse | MetricType::Sleep))
+        }));
+        let none = DemoAthlete::with_profile(5, today, profile.clone(), Health::None);
+        assert!(none.health_metrics(HISTORY_START, today).is_empty());
+        let new = DemoAthlete::new_account_of(5, today, profile);
+        assert!(new.health_metrics(HISTORY_START, today).is_empty());
+    }
 }

@@ -1,7 +1,8 @@
 //! The HTTP layer that applies the fault switches to every API request.
 //!
 //! It runs before routing so that counters and faults cover every path
-//! (unknown ones count as `other`), and lets `/_fake/` admin requests
+//! (unknown ones count as `other`; athlete-scoped ones also count by the
+//! athlete id in the path), and lets `/_fake/` admin requests
 //! through untouched: they are neither counted nor delayed nor failed.
 
 use std::time::Duration;
@@ -14,7 +15,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 use crate::control::FakeControl;
-use crate::faults::{Action, Endpoint};
+use crate::faults::{Action, Endpoint, athlete_in_path};
 
 /// How long a dropped response waits after its first bytes before the
 /// connection goes, so the client surely sees headers and a partial body.
@@ -31,7 +32,7 @@ pub async fn apply_faults(
     }
     let endpoint = Endpoint::classify(path);
     tracing::debug!(method = %request.method(), path, %endpoint, "api request");
-    let (action, latency, retry_after) = control.admit(endpoint);
+    let (action, latency, retry_after) = control.admit(endpoint, athlete_in_path(path));
     if !latency.is_zero() {
         tokio::time::sleep(latency).await;
     }

@@ -1,14 +1,14 @@
 //! `tp-fake`: run the fake TrainingPeaks API from a shell.
 //!
 //! Prints one line to stdout once listening
-//! (`tp-fake listening on http://127.0.0.1:PORT (cookie: …)`) and logs to
-//! stderr (`RUST_LOG` filters; default `info`). Runs until Ctrl-C.
+//! (`tp-fake listening on http://127.0.0.1:PORT (cookie: …, coach cookie: …)`)
+//! and logs to stderr (`RUST_LOG` filters; default `info`). Runs until Ctrl-C.
 
 use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;
 
 use clap::Parser;
-use tp_fake::{DEMO_COOKIE, DEMO_SEED, FakeConfig, FakeServer};
+use tp_fake::{COACH_COOKIE, DEMO_COOKIE, DEMO_SEED, FakeConfig, FakeServer};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -29,6 +29,10 @@ struct Args {
     /// Accepted `Production_tpAuth` cookie value.
     #[arg(long, default_value = DEMO_COOKIE)]
     cookie: String,
+    /// Accepted `Production_tpAuth` cookie value of the coach login (a
+    /// coach with three athletes).
+    #[arg(long, default_value = COACH_COOKIE)]
+    coach_cookie: String,
     /// Delay added to every API request, milliseconds.
     #[arg(long, default_value_t = 0)]
     latency_ms: u64,
@@ -77,6 +81,7 @@ async fn main() -> std::io::Result<()> {
         seed: args.seed,
         today: args.today.unwrap_or(defaults.today),
         cookie: args.cookie.clone(),
+        coach_cookie: args.coach_cookie.clone(),
         token_ttl: Duration::from_secs(args.token_ttl_secs),
         latency: Duration::from_millis(args.latency_ms),
         new_account: args.new_account,
@@ -89,9 +94,10 @@ async fn main() -> std::io::Result<()> {
         .control()
         .set_rate_limit_skips_token(args.rate_limit_skips_token);
     println!(
-        "tp-fake listening on {} (cookie: {})",
+        "tp-fake listening on {} (cookie: {}, coach cookie: {})",
         server.base_url(),
-        args.cookie
+        args.cookie,
+        args.coach_cookie
     );
     use std::io::Write as _;
     std::io::stdout().flush()?;

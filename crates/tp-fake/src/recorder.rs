@@ -1145,6 +1145,20 @@ mod tests {
     #[test]
     fn every_recording_matches_its_summary() {
         let a = DemoAthlete::new(crate::DEMO_SEED, day(2026, 11, 24));
+        recordings_match_their_summaries(&a);
+    }
+
+    // Proves the same of the coach's athletes, whose thresholds are scaled
+    // and whose workout ids are offset.
+    #[test]
+    fn coached_recordings_match_their_summaries() {
+        for id in [crate::JORDAN_LEE_ID, crate::SAM_TAYLOR_ID] {
+            let a = crate::coach::generate(crate::DEMO_SEED, day(2026, 11, 24), id).unwrap();
+            recordings_match_their_summaries(&a);
+        }
+    }
+
+    fn recordings_match_their_summaries(a: &DemoAthlete) {
         let started = std::time::Instant::now();
         let mut checked = 0;
         let mut worst_np: f64 = 0.0;

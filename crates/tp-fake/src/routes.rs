@@ -3,8 +3,11 @@
 //! workout list, `"NaN"` PMC values for an empty body, 500 for a sport
 //! records request without `prType`).
 //!
-//! Handlers check auth, parse the path and hand over to the data modules;
-//! JSON shapes live in `json.rs` and the types that serialize themselves.
+//! Extractors check auth and which athletes the login may see (the demo
+//! athlete's login: that athlete; the coach's: the three coached athletes);
+//! handlers parse the rest of the path and hand over to the data modules.
+//! JSON shapes live in `json.rs`, `coach.rs` and the types that serialize
+//! themselves.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -22,10 +25,12 @@ use serde_json::{Value, json};
 
 use crate::HISTORY_START;
 use crate::athlete::DemoAthlete;
-use crate::auth::{AUTH_COOKIE, bearer_token, cookie_value};
+use crate::auth::{AUTH_COOKIE, Login, bearer_token, cookie_value};
+use crate::coach::{self, COACHED_ATHLETE_IDS};
 use crate::control::FakeControl;
 use crate::dates::parse_day;
 use crate::device::FileBody;
+use crate::health::MAX_METRICS_RANGE_DAYS;
 use crate::json;
 use crate::performance::PmcConstants;
 use crate::records::{self, Sport};
@@ -83,6 +88,10 @@ pub fn api_router() -> Router<FakeControl> {
             "/fitness/v6/athletes/{athlete_id}/events/{start}/{end}",
             get(events),
         )
+        .route(
+            "/metrics/v3/athletes/{athlete_id}/consolidatedtimedmetrics/{start}/{end}",
+            get(health_metrics),
+        )
         .fallback(not_found)
 }
 
@@ -128,9 +137,9 @@ async fn not_found() -> ApiError {
     ApiError::text(StatusCode::NOT_FOUND, "Not Found")
 }
 
-/// A request with a valid bearer token; carries the data snapshot to answer
-/// from. Rejects with 401 otherwise.
-struct Authed(Arc<DemoAthlete>);
+/// A request with a valid bearer token: who logged in. Rejects with 401
+/// otherwise.
+struct Authed(Login);
 
 impl FromRequestParts<FakeControl> for Authed {
     type Rejection = Response;
@@ -139,25 +148,78 @@ impl FromRequestParts<FakeControl> for Authed {
         parts: &mut Parts,
         control: &FakeControl,
     ) -> Result<Self, Response> {
-        match bearer_token(&parts.headers) {
-            Some(token) if control.token_valid(token) => Ok(Authed(control.athlete())),
-            _ => Err(unauthorized()),
+        bearer_token(&parts.headers)
+            .and_then(|token| control.token_login(token))
+            .map(Authed)
+            .ok_or_else(unauthorized)
+    }
+}
+
+/// An athlete-scoped request (`…/athletes/{athlete_id}/…`) by a login that
+/// may see that athlete; carries the athlete's data snapshot. 401 without a
+/// valid token, 400 when the id is not a number, 403 for an athlete the
+/// login may not see.
+struct Scoped(Arc<DemoAthlete>);
+
+impl FromRequestParts<FakeControl> for Scoped {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        control: &FakeControl,
+    ) -> Result<Self, Response> {
+        let Authed(login) = Authed::from_request_parts(parts, control).await?;
+        let Path(params) = Path::<HashMap<String, String>>::from_request_parts(parts, control)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        let raw = params.get("athlete_id").map_or("", String::as_str);
+        let id: i64 = raw.parse().map_err(|_| {
+            bad_request(format!("athleteId must be an integer, got {raw:?}")).into_response()
+        })?;
+        athlete_for(control, login, id)
+            .await
+            .map(Scoped)
+            .ok_or_else(|| {
+                ApiError::text(
+                    StatusCode::FORBIDDEN,
+                    format!("Forbidden: no permission for athlete {id}"),
+                )
+                .into_response()
+            })
+    }
+}
+
+/// The athlete `id` as `login` may see them: the demo athlete for their own
+/// login, a coached athlete for the coach (generated on first request, off
+/// the async threads); `None` otherwise.
+async fn athlete_for(control: &FakeControl, login: Login, id: i64) -> Option<Arc<DemoAthlete>> {
+    match login {
+        Login::Athlete => Some(control.athlete()).filter(|a| a.profile().athlete_id == id),
+        Login::Coach if !COACHED_ATHLETE_IDS.contains(&id) => None,
+        Login::Coach if control.coached_generated(id) => control.coached_athlete(id),
+        Login::Coach => {
+            let control = control.clone();
+            tokio::task::spawn_blocking(move || control.coached_athlete(id))
+                .await
+                .ok()
+                .flatten()
         }
     }
 }
 
-/// 403 for any athlete but the demo one (400 if not a number).
-fn check_athlete(athlete: &DemoAthlete, raw: &str) -> Result<(), ApiError> {
-    let id: i64 = raw
-        .parse()
-        .map_err(|_| bad_request(format!("athleteId must be an integer, got {raw:?}")))?;
-    if id != athlete.profile().athlete_id {
-        return Err(ApiError::text(
-            StatusCode::FORBIDDEN,
-            format!("Forbidden: no permission for athlete {id}"),
-        ));
+/// The athlete once their records are derived: waiting, if it must, off the
+/// async threads (a coached athlete's first question may arrive while they
+/// are still being derived).
+async fn with_records(athlete: Arc<DemoAthlete>) -> Arc<DemoAthlete> {
+    if athlete.records_ready() {
+        return athlete;
     }
-    Ok(())
+    let waiting = athlete.clone();
+    let _ = tokio::task::spawn_blocking(move || {
+        waiting.records();
+    })
+    .await;
+    athlete
 }
 
 fn day(raw: &str, what: &str) -> Result<NaiveDate, ApiError> {
@@ -194,23 +256,26 @@ async fn token(State(control): State<FakeControl>, headers: HeaderMap) -> Respon
 }
 
 /// `GET /users/v3/user`.
-async fn user(Authed(athlete): Authed) -> Response {
-    Json(json::user(&athlete)).into_response()
+async fn user(State(control): State<FakeControl>, Authed(login): Authed) -> Response {
+    match login {
+        Login::Athlete => Json(json::user(&control.athlete())).into_response(),
+        Login::Coach => Json(coach::user_json(control.today())).into_response(),
+    }
 }
 
 /// `GET /fitness/v6/athletes/{id}/workouts/{start}/{end}`: completed and
 /// planned workouts of the inclusive range, at most 90 days.
 async fn workouts(
-    Authed(athlete): Authed,
-    Path((athlete_id, start, end)): Path<(String, String, String)>,
+    Scoped(athlete): Scoped,
+    Path((_, start, end)): Path<(String, String, String)>,
 ) -> Result<Response, ApiError> {
-    check_athlete(&athlete, &athlete_id)?;
     let (start, end) = range(&start, &end)?;
     if (end - start).num_days() >= MAX_WORKOUT_RANGE_DAYS {
         return Err(bad_request(format!(
             "The date range cannot be more than {MAX_WORKOUT_RANGE_DAYS} days"
         )));
     }
+    let athlete = with_records(athlete).await;
     let list: Vec<Value> = athlete
         .workouts_between(start, end)
         .iter()
@@ -219,13 +284,34 @@ async fn workouts(
     Ok(Json(Value::Array(list)).into_response())
 }
 
+/// `GET /metrics/v3/athletes/{id}/consolidatedtimedmetrics/{start}/{end}`:
+/// one entry per day of the inclusive range that has any health metric, at
+/// most [`MAX_METRICS_RANGE_DAYS`] days.
+async fn health_metrics(
+    Scoped(athlete): Scoped,
+    Path((_, start, end)): Path<(String, String, String)>,
+) -> Result<Response, ApiError> {
+    let (start, end) = range(&start, &end)?;
+    if (end - start).num_days() >= MAX_METRICS_RANGE_DAYS {
+        return Err(bad_request(format!(
+            "The date range cannot be more than {MAX_METRICS_RANGE_DAYS} days"
+        )));
+    }
+    let id = athlete.profile().athlete_id;
+    let list: Vec<Value> = athlete
+        .health_metrics(start, end)
+        .iter()
+        .map(|d| d.json(id))
+        .collect();
+    Ok(Json(Value::Array(list)).into_response())
+}
+
 /// `GET /fitness/v6/athletes/{id}/events/{start}/{end}`: the events of the
 /// inclusive range.
 async fn events(
-    Authed(athlete): Authed,
-    Path((athlete_id, start, end)): Path<(String, String, String)>,
+    Scoped(athlete): Scoped,
+    Path((_, start, end)): Path<(String, String, String)>,
 ) -> Result<Response, ApiError> {
-    check_athlete(&athlete, &athlete_id)?;
     let (start, end) = range(&start, &end)?;
     let id = athlete.profile().athlete_id;
     let list: Vec<Value> = athlete
@@ -238,11 +324,7 @@ async fn events(
 }
 
 /// `GET …/events/focusevent`: the next A race; an empty 204 when there is none.
-async fn focus_event(
-    Authed(athlete): Authed,
-    Path(athlete_id): Path<String>,
-) -> Result<Response, ApiError> {
-    check_athlete(&athlete, &athlete_id)?;
+async fn focus_event(Scoped(athlete): Scoped, Path(_): Path<String>) -> Result<Response, ApiError> {
     let today = athlete.today();
     let id = athlete.profile().athlete_id;
     Ok(
@@ -259,10 +341,9 @@ async fn focus_event(
 
 /// `GET …/events/nextplannedevent`: the first event after today; 204 when none.
 async fn next_planned_event(
-    Authed(athlete): Authed,
-    Path(athlete_id): Path<String>,
+    Scoped(athlete): Scoped,
+    Path(_): Path<String>,
 ) -> Result<Response, ApiError> {
-    check_athlete(&athlete, &athlete_id)?;
     let today = athlete.today();
     let id = athlete.profile().athlete_id;
     Ok(match athlete.events().iter().find(|e| e.date > today) {
@@ -273,11 +354,12 @@ async fn next_planned_event(
 
 /// `GET /fitness/v6/athletes/{id}/workouts/{workoutId}`.
 async fn workout_detail(
-    Authed(athlete): Authed,
-    Path((athlete_id, raw_id)): Path<(String, String)>,
+    Scoped(athlete): Scoped,
+    Path((_, raw_id)): Path<(String, String)>,
 ) -> Result<Response, ApiError> {
-    check_athlete(&athlete, &athlete_id)?;
     let id = workout_id(&raw_id)?;
+    athlete.workout(id).ok_or_else(not_found_workout)?;
+    let athlete = with_records(athlete).await;
     let workout = athlete.workout(id).ok_or_else(not_found_workout)?;
     Ok(Json(athlete.workout_json(workout)).into_response())
 }
@@ -287,10 +369,9 @@ async fn workout_detail(
 /// workout or one entered by hand).
 async fn workout_files(
     State(control): State<FakeControl>,
-    Authed(athlete): Authed,
-    Path((athlete_id, raw_id)): Path<(String, String)>,
+    Scoped(athlete): Scoped,
+    Path((_, raw_id)): Path<(String, String)>,
 ) -> Result<Response, ApiError> {
-    check_athlete(&athlete, &athlete_id)?;
     let id = workout_id(&raw_id)?;
     athlete.workout(id).ok_or_else(not_found_workout)?;
     let files: Vec<Value> = athlete
@@ -310,10 +391,9 @@ async fn workout_files(
 /// the file's bytes as uploaded (gzip when its name ends in `.gz`).
 async fn device_file(
     State(control): State<FakeControl>,
-    Authed(athlete): Authed,
-    Path((athlete_id, raw_id, file_id)): Path<(String, String, String)>,
+    Scoped(athlete): Scoped,
+    Path((_, raw_id, file_id)): Path<(String, String, String)>,
 ) -> Result<Response, ApiError> {
-    check_athlete(&athlete, &athlete_id)?;
     let id = workout_id(&raw_id)?;
     athlete.workout(id).ok_or_else(not_found_workout)?;
     let mode = control.device_file_mode();
@@ -345,11 +425,10 @@ fn not_found_workout() -> ApiError {
 /// An empty or `{}` body gives `"NaN"` for ctl/atl/tsb; `ctlConstant` /
 /// `atlConstant` (+ optional starts) give numbers. No range cap.
 async fn performance_data(
-    Authed(athlete): Authed,
-    Path((athlete_id, start, end)): Path<(String, String, String)>,
+    Scoped(athlete): Scoped,
+    Path((_, start, end)): Path<(String, String, String)>,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    check_athlete(&athlete, &athlete_id)?;
     let (start, end) = range(&start, &end)?;
     let body: Value = if body.iter().all(u8::is_ascii_whitespace) {
         json!({})
@@ -380,12 +459,12 @@ async fn performance_data(
 
 /// `GET /personalrecord/v2/athletes/{id}/workouts/{workoutId}`.
 async fn workout_records(
-    Authed(athlete): Authed,
-    Path((athlete_id, raw_id)): Path<(String, String)>,
+    Scoped(athlete): Scoped,
+    Path((_, raw_id)): Path<(String, String)>,
 ) -> Result<Response, ApiError> {
-    check_athlete(&athlete, &athlete_id)?;
     let id = workout_id(&raw_id)?;
     athlete.workout(id).ok_or_else(not_found_workout)?;
+    let athlete = with_records(athlete).await;
     Ok(Json(json::workout_records(&athlete, id)).into_response())
 }
 
@@ -403,11 +482,10 @@ fn query_param<'a>(query: &'a HashMap<String, String>, name: &str) -> Option<&'a
 /// known one that the sport doesn't keep (power on Run, speed on Bike) is an
 /// empty list. Missing dates mean unbounded.
 async fn sport_records(
-    Authed(athlete): Authed,
-    Path((athlete_id, sport)): Path<(String, String)>,
+    Scoped(athlete): Scoped,
+    Path((_, sport)): Path<(String, String)>,
     Query(query): Query<HashMap<String, String>>,
 ) -> Result<Response, ApiError> {
-    check_athlete(&athlete, &athlete_id)?;
     let sport =
         Sport::parse(&sport).ok_or_else(|| bad_request(format!("unknown sport {sport:?}")))?;
     let Some(pr_type) = query_param(&query, "prType") else {
@@ -430,6 +508,7 @@ async fn sport_records(
     if !records::kind_applies(sport, kind) {
         return Ok(Json(json!([])).into_response());
     }
+    let athlete = with_records(athlete).await;
     let rows: Vec<Value> = athlete
         .records()
         .ranking(
@@ -447,11 +526,7 @@ async fn sport_records(
 }
 
 /// `GET /fitness/v1/athletes/{id}/settings`.
-async fn settings(
-    Authed(athlete): Authed,
-    Path(athlete_id): Path<String>,
-) -> Result<Response, ApiError> {
-    check_athlete(&athlete, &athlete_id)?;
+async fn settings(Scoped(athlete): Scoped, Path(_): Path<String>) -> Result<Response, ApiError> {
     Ok(Json(json::settings(&athlete)).into_response())
 }
 

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use common::{client, config, exchange, start, start_with};
 use reqwest::StatusCode;
 use serde_json::Value;
-use tp_fake::{DEMO_COOKIE, Endpoint, FakeConfig};
+use tp_fake::{DEMO_ATHLETE_ID, DEMO_COOKIE, Endpoint, FakeConfig};
 
 const USER: &str = "/users/v3/user";
 const SETTINGS: &str = "/fitness/v1/athletes/{a}/settings";
@@ -285,6 +285,12 @@ async fn counters_by_endpoint() {
     assert_eq!(c.get(Endpoint::WorkoutTypes), 1);
     assert_eq!(c.get(Endpoint::Other), 1);
     assert_eq!(c.total, 10);
+    assert_eq!(
+        c.athlete(DEMO_ATHLETE_ID),
+        6,
+        "by the athlete id in the path"
+    );
+    assert_eq!(c.by_athlete.len(), 1);
     assert_eq!(c.status(404), 2);
     assert_eq!(c.status(200), 8);
 
@@ -301,6 +307,7 @@ async fn counters_by_endpoint() {
     assert_eq!(stats["by_endpoint"]["settings"], 2);
     assert_eq!(stats["by_endpoint"]["workout_prs"], 0);
     assert_eq!(stats["by_status"]["404"], 2);
+    assert_eq!(stats["by_athlete"][DEMO_ATHLETE_ID.to_string()], 6);
 
     control.reset_counts();
     assert_eq!(control.counts().total, 0);

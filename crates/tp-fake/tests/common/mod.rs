@@ -103,6 +103,35 @@ impl Harness {
             .expect("request")
     }
 
+    /// Another login's token (`Err(status)` if its cookie is refused).
+    pub async fn login(&self, cookie: &str) -> Result<String, StatusCode> {
+        exchange(&self.http, &self.server.base_url(), cookie).await
+    }
+
+    /// GET with another login's token.
+    pub async fn get_with(&self, token: &str, path: &str) -> Response {
+        self.http
+            .get(self.url(&Self::athlete_path(path)))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    /// GET with another login's token that must answer 200 with JSON.
+    pub async fn get_json_with(&self, token: &str, path: &str) -> Value {
+        let resp = self.get_with(token, path).await;
+        assert_eq!(resp.status(), StatusCode::OK, "GET {path}");
+        resp.json().await.expect("json")
+    }
+
+    /// GET of an admin route.
+    pub async fn admin_get(&self, path: &str) -> Value {
+        let resp = self.http.get(self.url(path)).send().await.expect("request");
+        assert_eq!(resp.status(), StatusCode::OK, "GET {path}");
+        resp.json().await.expect("json")
+    }
+
     /// GET that must answer 200 with JSON.
     pub async fn get_json(&self, path: &str) -> Value {
         let resp = self.get(path).await;
