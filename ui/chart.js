@@ -1,7 +1,9 @@
 // The mini PMC chart: CTL/ATL/TSB lines, daily TSS bars, today marked, the
-// projection along the planned calendar dashed, range buttons, a hover
-// readout, the form label. The numbers come from the app (`chart_data`,
-// tp-fitness through tp-mcp's data path); nothing is computed here.
+// projection along the planned calendar dashed, race day marked with the
+// CTL/TSB path optimised for it dotted, range buttons, a hover readout, the
+// form label. The numbers come from the app (`chart_data`: tp-fitness
+// through tp-mcp's data path, the race plan from the tp_plan_race tool's
+// answer); nothing is computed here.
 "use strict";
 
 const DAY = 86400;
@@ -26,6 +28,16 @@ function fmt(v, signed) {
   const s = Math.abs(r).toFixed(1);
   if (r < 0) return "\u2212" + s;
   return (signed ? "+" : "") + s;
+}
+
+// Text from TrainingPeaks (a race's name) goes into the readout's HTML.
+function esc(text) {
+  return String(text).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+// "in 75 days", from the days the app counted.
+function inDays(n) {
+  return n === 0 ? "today" : n === 1 ? "tomorrow" : `in ${n} days`;
 }
 
 function isoToSecs(iso) {
@@ -67,6 +79,13 @@ function showStatus(d) {
   stale.textContent = d.not_fresh ? d.not_fresh.note : "";
   stale.hidden = !d.not_fresh;
   $("projection").textContent = d.projection_note || "";
+  const race = d.race;
+  const legend = $("legend-race");
+  legend.textContent = race ? race.legend : "";
+  legend.hidden = !race;
+  const note = $("race-note");
+  note.textContent = race ? race.note : "";
+  note.title = race ? [`Planned by tp_plan_race toward your ${race.chosen_by}.`, ...race.notes].join("\n") : "";
   $("convention").textContent = d.convention ? "PMC: " + d.convention : "";
   document.title = (d.athlete ? d.athlete + " — " : "") + "Fitness — tp-mcp";
 }
@@ -77,6 +96,21 @@ function showReadout(idx) {
   if (!d) return;
   const i = idx == null ? d.today_index : idx;
   const future = i > d.today_index;
+  const race = d.race;
+  const el = $("readout");
+  el.dataset.index = String(i);
+  if (race && i === race.index) {
+    // Race day: both paths' numbers coming into it, as the tool gave them
+    // (the numbers first: a long name may not fit).
+    const p = race.as_planned, o = race.optimised;
+    el.innerHTML = [
+      `<b>${dateLabel(state.xs[i])}</b> (race day)`,
+      `as planned CTL <b>${fmt(p.ctl)}</b>`, `TSB <b>${fmt(p.tsb, true)}</b>`,
+      `<span class="race">optimised</span> CTL <b>${fmt(o.ctl)}</b>`, `TSB <b>${fmt(o.tsb, true)}</b>`,
+      `<span class="race">${esc(race.label)}</span>`,
+    ].join(" · ");
+    return;
+  }
   const parts = [`<b>${dateLabel(state.xs[i])}</b>${i === d.today_index ? " (today)" : future ? " (projected)" : ""}`];
   const ctl = future ? d.proj_ctl[i] : d.ctl[i];
   const atl = future ? d.proj_atl[i] : d.atl[i];
@@ -87,9 +121,11 @@ function showReadout(idx) {
   } else if (d.tss[i] != null) {
     parts.push(`TSS <b>${Math.round(d.tss[i])}</b>`);
   }
-  const el = $("readout");
+  if (future && (d.opt_ctl[i] != null || d.opt_tsb[i] != null)) {
+    parts.push(`<span class="race">optimised</span> CTL <b>${fmt(d.opt_ctl[i])}</b>`, `TSB <b>${fmt(d.opt_tsb[i], true)}</b>`);
+    if (d.opt_tss[i] != null) parts.push(`TSS <b>${Math.round(d.opt_tss[i])}</b>`);
+  }
   el.innerHTML = parts.join(" · ");
-  el.dataset.index = String(i);
 }
 
 // The visible x range for a range button.
@@ -98,11 +134,24 @@ function rangeBounds(range) {
   const xs = state.xs;
   const last = xs[xs.length - 1];
   const today = xs[d.today_index];
-  if (range === "all") return [xs[0], last];
+  const race = d.race ? xs[d.race.index] : null;
+  // A few days past race day, so its marker stands clear of the edge.
+  const pad = (days) => Math.max(2, Math.round(days / 40)) * DAY;
+  if (range === "all") {
+    return [xs[0], race == null ? last : Math.max(last, race + pad((race - xs[0]) / DAY))];
+  }
   const days = Number(range);
   const min = Math.max(xs[0], today - (days - 1) * DAY);
-  // Show the projection too, but never more of it than of the past.
-  const max = Math.min(last, today + Math.max(14, Math.round(days / 3)) * DAY);
+  // Show the projection too, but never more of it than of the past: up to
+  // race day when the race is no farther ahead than the range looks back
+  // (a farther race is named at the right edge instead).
+  let ahead = Math.max(14, Math.round(days / 3)) * DAY;
+  let end = last;
+  if (race != null && race - today <= days * DAY) {
+    ahead = Math.max(ahead, race - today + pad(days));
+    end = Math.max(last, race + pad(days));
+  }
+  const max = Math.min(end, today + ahead);
   return [min, Math.max(max, min + DAY)];
 }
 
@@ -123,19 +172,23 @@ function drawMarks(u) {
   const d = state.data;
   const ctx = u.ctx;
   const { left, top, width, height } = u.bbox;
+  const px = window.devicePixelRatio || 1;
   ctx.save();
+  // (The canvas keeps the last series' dash and caps: set them.)
+  ctx.lineCap = "butt";
   const y0 = u.valToPos(0, "y", true);
   if (y0 > top && y0 < top + height) {
     ctx.strokeStyle = tpTheme.color("zero");
     ctx.lineWidth = 1;
+    ctx.setLineDash([6 * px, 5 * px]);
     ctx.beginPath();
     ctx.moveTo(left, Math.round(y0) + 0.5);
     ctx.lineTo(left + width, Math.round(y0) + 0.5);
     ctx.stroke();
   }
   const x = Math.round(u.valToPos(state.xs[d.today_index], "x", true)) + 0.5;
+  drawRace(u, x);
   if (x >= left && x <= left + width) {
-    const px = window.devicePixelRatio || 1;
     ctx.strokeStyle = tpTheme.color("today");
     ctx.lineWidth = 1.5 * px;
     ctx.setLineDash([2 * px, 3 * px]);
@@ -149,6 +202,77 @@ function drawMarks(u) {
     ctx.textAlign = x > left + width - 50 * px ? "right" : "left";
     ctx.fillText("Today", x + (ctx.textAlign === "left" ? 4 : -4) * px, top + 12 * px);
   }
+  ctx.restore();
+}
+
+// Text on a veil of the background, so lines under it do not hide it.
+function label(ctx, text, x, y, align, px) {
+  ctx.textAlign = align;
+  const w = ctx.measureText(text).width;
+  const x0 = align === "left" ? x : x - w;
+  ctx.fillStyle = tpTheme.color("veil");
+  ctx.fillRect(x0 - 2 * px, y - 10 * px, w + 4 * px, 13 * px);
+  ctx.fillStyle = tpTheme.color("race");
+  ctx.fillText(text, x, y);
+}
+
+// Race day: a line with the race's priority and name, the TSB window the
+// plan aims into, the TSB each path comes into the race with; a race past
+// the visible range is named at the right edge. `todayX`: where "Today" is.
+function drawRace(u, todayX) {
+  const d = state.data;
+  const race = d.race;
+  if (!race) return;
+  const ctx = u.ctx;
+  const { left, top, width, height } = u.bbox;
+  const px = window.devicePixelRatio || 1;
+  const color = tpTheme.color("race");
+  const x = Math.round(u.valToPos(state.xs[race.index], "x", true)) + 0.5;
+  ctx.save();
+  ctx.font = `600 ${11 * px}px system-ui, sans-serif`;
+  if (x > left + width) {
+    label(ctx, `${race.label}, ${inDays(race.days_away)} \u2192`, left + width - 4 * px, top + 26 * px, "right", px);
+    ctx.restore();
+    return;
+  }
+  if (x < left) {
+    ctx.restore();
+    return;
+  }
+  const y = (v) => u.valToPos(v, "y", true);
+  if (race.tsb_max != null) {
+    const hi = Math.max(top, y(race.tsb_max));
+    const lo = Math.min(top + height, y(race.tsb_min));
+    if (lo > hi) {
+      ctx.fillStyle = tpTheme.color("race-band");
+      ctx.fillRect(x - 5 * px, hi, 10 * px, lo - hi);
+    }
+  }
+  ctx.strokeStyle = color;
+  ctx.lineWidth = 1.5 * px;
+  ctx.setLineDash([]);
+  ctx.beginPath();
+  ctx.moveTo(x, top);
+  ctx.lineTo(x, top + height);
+  ctx.stroke();
+  // The TSB coming into race day: optimised (filled), as planned (ring).
+  const dot = (v, filled) => {
+    if (v == null || y(v) < top || y(v) > top + height) return;
+    ctx.beginPath();
+    ctx.arc(x, y(v), 3.5 * px, 0, 2 * Math.PI);
+    ctx.fillStyle = ctx.strokeStyle = tpTheme.color("tsb");
+    ctx.lineWidth = 1.5 * px;
+    if (filled) ctx.fill();
+    else ctx.stroke();
+  };
+  dot(d.proj_tsb[race.index], false);
+  dot(d.opt_tsb[race.index], true);
+  // Its name beside the line (left of it near the right edge), a row
+  // lower when "Today" is in the way.
+  const w = ctx.measureText(race.label).width;
+  const right = x + 6 * px + w <= left + width;
+  const row = Math.abs(x - todayX) < w + 60 * px ? 26 : 12;
+  label(ctx, race.label, x + (right ? 5 : -5) * px, top + row * px, right ? "left" : "right", px);
   ctx.restore();
 }
 
@@ -168,6 +292,11 @@ function build() {
   const line = (label, color, scale, dash) => ({
     label, stroke: color, width: dash ? 1.6 : 2, scale: scale || "y",
     dash: dash ? [6, 5] : undefined, points: { show: false }, spanGaps: false,
+  });
+  // The path optimised for the race: round dots.
+  const dots = (label, color) => ({
+    label, stroke: color, width: 2.6, scale: "y", dash: [0.1, 4.6], cap: "round",
+    points: { show: false }, spanGaps: false,
   });
   const axis = {
     stroke: c("axis"),
@@ -201,13 +330,16 @@ function build() {
       line("CTL projected", c("ctl"), "y", true),
       line("ATL projected", c("atl"), "y", true),
       line("TSB projected", c("tsb"), "y", true),
+      dots("CTL optimised", c("ctl")),
+      dots("TSB optimised", c("tsb")),
     ],
     hooks: {
       draw: [drawMarks],
       setCursor: [(u) => showReadout(u.cursor.idx)],
     },
   };
-  const columns = [state.xs, d.tss, d.planned_tss, d.ctl, d.atl, d.tsb, d.proj_ctl, d.proj_atl, d.proj_tsb];
+  const columns = [state.xs, d.tss, d.planned_tss, d.ctl, d.atl, d.tsb, d.proj_ctl, d.proj_atl, d.proj_tsb,
+    d.opt_ctl, d.opt_tsb];
   state.plot = new uPlot(opts, columns, $("chart"));
   setRange(state.range);
   showReadout(null);

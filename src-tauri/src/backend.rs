@@ -1,11 +1,13 @@
 //! The tray's side of the data: the same [`ServerContext`] the `tp-mcp`
 //! sidecar builds (store first, TrainingPeaks for what is missing), the
 //! login check, re-authentication through `tp-auth`, the background fill
-//! of workouts' device files (streams) into the cache, and the power curve
-//! view's questions to the MCP tools (called in-process).
+//! of workouts' device files (streams) into the cache, and the questions
+//! the chart's race plan and the power curve view ask the MCP tools (called
+//! in-process).
 
 use crate::chart::{ChartData, NotFresh, PLAN_DAYS};
 use crate::power_curve::{Periods, PowerCurveView, Range};
+use crate::race_plan;
 use crate::state::Login;
 use std::sync::atomic::AtomicBool;
 use tokio::sync::RwLock;
@@ -56,7 +58,10 @@ impl Backend {
     /// The chart's data: the whole history through the data path, the PMC
     /// and projection from `tp-fitness`. When TrainingPeaks cannot be asked,
     /// days the cache holds answer instead and the chart says it is not
-    /// fresh ([`NotFresh`]), as the tools do.
+    /// fresh ([`NotFresh`]), as the tools do. Then the race plan: the
+    /// `tp_plan_race` tool's answer for the focus event (else the next A/B
+    /// race) laid over it; with no race ahead (the tool answers with an
+    /// error) the chart has no race marks.
     pub async fn chart_data(&self) -> Result<ChartData, String> {
         let ctx = self.ctx.read().await.clone();
         let (loaded, stale_reads) = tp_store::fallback::collecting(async {
@@ -70,6 +75,17 @@ impl Backend {
         let (profile, history) = loaded.map_err(|e| e.to_string())?;
         let mut data = ChartData::build(profile.display_name(), self.demo, &history);
         data.not_fresh = NotFresh::from_reads(&stale_reads);
+        match call_tool(&ctx, race_plan::TOOL, serde_json::Map::new()).await {
+            Ok(answer) => match data.add_race_plan(&answer) {
+                Ok(()) => {
+                    if let Some(race) = &data.race {
+                        tracing::info!("race plan on the chart: {} on {}", race.label, race.date);
+                    }
+                }
+                Err(e) => tracing::warn!("no race plan on the chart: {e}"),
+            },
+            Err(e) => tracing::info!("no race on the chart: {e}"),
+        }
         Ok(data)
     }
 

@@ -1,7 +1,8 @@
 //! What the chart window draws, assembled from `tp-mcp`'s data path and
 //! `tp-fitness`' numbers — the very values the MCP tools answer with. This
 //! module only lays them out in columns for the chart (one row per day);
-//! it computes nothing.
+//! it computes nothing. The race plan's columns (`opt_*`, `race`) are laid
+//! out from the `tp_plan_race` tool's answer by [`crate::race_plan`].
 
 use crate::state::Summary;
 use chrono::{DateTime, Local, NaiveDate};
@@ -17,8 +18,9 @@ pub const MIN_PROJECTION_DAYS: u32 = 14;
 pub const PLAN_DAYS: u64 = tp_fitness::projection::MAX_HORIZON_DAYS as u64;
 
 /// The chart's data: columns of equal length, one entry per day from the
-/// first training day through the end of the projection. `None` where a
-/// series has no value (history after today, projection before today).
+/// first training day through the end of the projection (or race day, when
+/// that is later). `None` where a series has no value (history after today,
+/// projection before today, the optimised path outside today … race day).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ChartData {
     pub athlete: String,
@@ -40,6 +42,16 @@ pub struct ChartData {
     pub proj_ctl: Vec<Option<f64>>,
     pub proj_atl: Vec<Option<f64>>,
     pub proj_tsb: Vec<Option<f64>>,
+    /// The race plan's optimised path (`tp_plan_race`): CTL at the end of
+    /// each day through the day before the race, TSB (form coming into the
+    /// day) through race day, the TSS of each day; starting at today's
+    /// values so the dotted lines continue the solid ones.
+    pub opt_ctl: Vec<Option<f64>>,
+    pub opt_tsb: Vec<Option<f64>>,
+    pub opt_tss: Vec<Option<f64>>,
+    /// The race the plan is for; `None` when there is none ahead (then
+    /// the `opt_*` columns are empty).
+    pub race: Option<crate::race_plan::RaceView>,
     /// Today's status (form label, ramp); `None` for an athlete who never trained.
     pub status: Option<StatusView>,
     /// How the projection was made, in words.
@@ -148,6 +160,10 @@ impl ChartData {
             proj_ctl: vec![None; n],
             proj_atl: vec![None; n],
             proj_tsb: vec![None; n],
+            opt_ctl: vec![None; n],
+            opt_tsb: vec![None; n],
+            opt_tss: vec![None; n],
+            race: None,
             status,
             projection_note: String::new(),
             convention: series.describe(),
@@ -184,6 +200,39 @@ impl ChartData {
             );
         }
         data
+    }
+
+    /// The row of `date`, if the chart has it.
+    pub fn row(&self, date: NaiveDate) -> Option<usize> {
+        let first = *self.dates.first()?;
+        usize::try_from((date - first).num_days())
+            .ok()
+            .filter(|i| *i < self.dates.len())
+    }
+
+    /// Adds empty rows through `date` (every column `None` there).
+    pub(crate) fn extend_through(&mut self, date: NaiveDate) {
+        let Some(&last) = self.dates.last() else {
+            return;
+        };
+        for day in last.iter_days().skip(1).take_while(|d| *d <= date) {
+            self.dates.push(day);
+            for col in [
+                &mut self.tss,
+                &mut self.planned_tss,
+                &mut self.ctl,
+                &mut self.atl,
+                &mut self.tsb,
+                &mut self.proj_ctl,
+                &mut self.proj_atl,
+                &mut self.proj_tsb,
+                &mut self.opt_ctl,
+                &mut self.opt_tsb,
+                &mut self.opt_tss,
+            ] {
+                col.push(None);
+            }
+        }
     }
 
     /// The tray's status-line numbers.

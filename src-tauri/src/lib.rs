@@ -14,10 +14,13 @@
 //!   call per OS).
 //! - [`chart`] — the chart's columns, laid out from `tp-mcp`'s data path and
 //!   `tp-fitness`' PMC and projection (the numbers the MCP tools give).
+//! - [`race_plan`] — the chart's race day and optimised path, laid out from
+//!   the `tp_plan_race` tool's answer; pure.
 //! - [`power_curve`] — the chart window's power curve view, laid out from
 //!   the `tp_power_curve` and `tp_critical_power` tools' answers; pure.
 //! - [`backend`] — the [`tp_mcp::ServerContext`] the tray reads through, the
-//!   login check, re-authentication, the tools the power curve view asks.
+//!   login check, re-authentication, the tools the chart's race plan and the
+//!   power curve view ask.
 //! - [`auth`] — re-authentication in one function (`tp-auth`'s browser import).
 //! - [`claude_config`] — Claude Desktop's config path, merge and atomic
 //!   write; snippets for Claude Code, Cursor, VS Code; pure.
@@ -36,6 +39,7 @@ pub mod commands;
 pub mod connect;
 pub mod idle;
 pub mod power_curve;
+pub mod race_plan;
 pub mod state;
 pub mod streams_fill;
 

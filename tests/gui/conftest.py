@@ -260,11 +260,12 @@ def sidecar_fitness() -> dict:
 class Fake:
     """A tp-fake process (the fake TrainingPeaks) on a loopback port."""
 
-    def __init__(self, cookie: str, extra_args: list[str] | None = None):
+    def __init__(self, cookie: str, extra_args: list[str] | None = None, today: str = TODAY):
+        """`today`: the fake's last day of history (its calendar runs ~10 weeks past it)."""
         self.cookie = cookie
         AUDIT.register_secret(cookie, "the GUI suite's session cookie")
         self.proc = subprocess.Popen(
-            [str(TP_FAKE), "--port", "0", "--cookie", cookie, "--today", TODAY, *(extra_args or [])],
+            [str(TP_FAKE), "--port", "0", "--cookie", cookie, "--today", today, *(extra_args or [])],
             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
         )
         line = self.proc.stdout.readline()

@@ -258,7 +258,7 @@ def test_chart_window_over_webdriver(webdriver, display, sidecar_fitness):
     assert wd.text("#form") == FORM_LABELS[cur["form"]]
     assert wd.text("#ctl") == f"{cur['ctl']:.1f}"
     assert wd.text("#tsb") == signed(cur["tsb"]).replace("+", "+")
-    assert info["series"] == 9 and info["proj"] > 7 and info["n"] > 1500
+    assert info["series"] == 11 and info["proj"] > 7 and info["n"] > 1500
 
     # The canvas: count each line's colour left and right of today.
     count = """
