@@ -35,10 +35,13 @@ from leak_audit import LeakAudit, audit_hooks  # noqa: E402
 BIN = pathlib.Path(os.environ.get("TP_BIN_DIR", ROOT / "target" / "debug"))
 TP_FAKE = BIN / "tp-fake"
 COOKIE = "e2e-cookie-Production_tpAuth-0123456789"
+# The fake's coach login (three coached athletes, none of its own).
+COACH_COOKIE = "e2e-coach-cookie-Production_tpAuth-9876543210"
 
 AUDIT = LeakAudit("e2e", ROOT)
 AUDIT.install_tempdir_hook()
 AUDIT.register_secret(COOKIE, "the suite's session cookie")
+AUDIT.register_secret(COACH_COOKIE, "the suite's coach session cookie")
 TP_MCP = AUDIT.shim(BIN / "tp-mcp")
 pytest_sessionfinish, pytest_terminal_summary = audit_hooks(AUDIT)
 
@@ -49,7 +52,8 @@ class Fake:
     def __init__(self, today: dt.date, extra_args: list[str] | None = None):
         self.today = today
         self.cookie = COOKIE
-        args = [str(TP_FAKE), "--port", "0", "--cookie", COOKIE, "--today", today.isoformat()]
+        args = [str(TP_FAKE), "--port", "0", "--cookie", COOKIE, "--coach-cookie", COACH_COOKIE,
+                "--today", today.isoformat()]
         self.proc = subprocess.Popen(
             args + (extra_args or []),
             stdout=subprocess.PIPE,
@@ -62,6 +66,7 @@ class Fake:
         self.url = line.split("listening on", 1)[1].split()[0].strip()
         self.http = httpx.Client(base_url=self.url, timeout=30)
         self._token: str | None = None
+        self._coach_token: str | None = None
         self._audit = AUDIT.watch_fake(self.issued_tokens)
 
     def close(self):
@@ -91,6 +96,16 @@ class Fake:
             r.raise_for_status()
             self._token = r.json()["token"]["access_token"]
         return self._token
+
+    def coach_api(self, method: str, path: str, **kw):
+        """The raw API as the coach login sees it."""
+        if self._coach_token is None:
+            r = self.http.get("/users/v3/token", headers={"Cookie": f"Production_tpAuth={COACH_COOKIE}"})
+            r.raise_for_status()
+            self._coach_token = r.json()["token"]["access_token"]
+        r = self.http.request(method, path, headers={"Authorization": f"Bearer {self._coach_token}"}, **kw)
+        r.raise_for_status()
+        return r.json() if r.content else None
 
     def api(self, method: str, path: str, **kw):
         r = self.http.request(method, path, headers={"Authorization": f"Bearer {self.token()}"}, **kw)

@@ -26,7 +26,8 @@ pub(crate) struct Inner {
     pub(crate) cookie: RwLock<Option<Secret>>,
     pub(crate) tokens: TokenCache,
     pub(crate) throttle: Throttle,
-    pub(crate) athlete_id: OnceCell<i64>,
+    /// Whose login this is, resolved once from the user endpoint.
+    pub(crate) account: OnceCell<Account>,
 }
 
 impl TpClient {
@@ -48,7 +49,7 @@ impl TpClient {
                 http,
                 config,
                 cookie: RwLock::new(cookie.filter(|c| !c.is_empty())),
-                athlete_id: OnceCell::new(),
+                account: OnceCell::new(),
             }),
         })
     }
@@ -94,40 +95,54 @@ impl TpClient {
 
     /// Fixes the athlete id (from `ATHLETE_ID`) so it is never looked up.
     pub fn set_athlete_id(&self, athlete_id: i64) {
-        let _ = self.inner.athlete_id.set(athlete_id);
+        let _ = self.inner.account.set(Account {
+            own_athlete: Some(athlete_id),
+            id: athlete_id,
+        });
     }
 
-    /// The athlete id: the one set, else resolved once from the user endpoint
-    /// and remembered.
-    pub async fn athlete_id(&self) -> Result<i64, ApiError> {
+    /// The login's own athlete and id, resolved once and remembered (a
+    /// coach's "no own athlete" too, so it is not asked again).
+    async fn account(&self) -> Result<Account, ApiError> {
         self.inner
-            .athlete_id
+            .account
             .get_or_try_init(|| async {
-                self.user()
-                    .await?
-                    .athlete_id()
-                    .ok_or(ApiError::NoOwnAthlete)
+                let user = self.user().await?;
+                let own_athlete = user.athlete_id();
+                let id = own_athlete
+                    .or(user.user_id)
+                    .or(user.person_id)
+                    .ok_or_else(|| ApiError::Malformed {
+                        endpoint: "the user profile".into(),
+                        detail: "it lists no athlete or user id".into(),
+                    })?;
+                Ok(Account { own_athlete, id })
             })
             .await
             .copied()
     }
 
+    /// The account's own athlete id: the one set, else resolved once from
+    /// the user endpoint. A coach login with none: [`ApiError::NoOwnAthlete`].
+    pub async fn athlete_id(&self) -> Result<i64, ApiError> {
+        self.account()
+            .await?
+            .own_athlete
+            .ok_or(ApiError::NoOwnAthlete)
+    }
+
     /// Whose login this is, for keeping its caches apart: the account's own
     /// athlete, or for a coach with none, the coach's user id.
     pub async fn account_id(&self) -> Result<i64, ApiError> {
-        match self.athlete_id().await {
-            Err(ApiError::NoOwnAthlete) => {
-                let user = self.user().await?;
-                user.user_id
-                    .or(user.person_id)
-                    .ok_or_else(|| ApiError::Malformed {
-                        endpoint: "the user profile".into(),
-                        detail: "it has no user id".into(),
-                    })
-            }
-            other => other,
-        }
+        Ok(self.account().await?.id)
     }
+}
+
+/// Whose login a client is.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Account {
+    own_athlete: Option<i64>,
+    id: i64,
 }
 
 impl fmt::Debug for TpClient {
@@ -135,7 +150,7 @@ impl fmt::Debug for TpClient {
         f.debug_struct("TpClient")
             .field("base_url", &self.inner.config.base_url)
             .field("cookie", &self.cookie())
-            .field("athlete_id", &self.inner.athlete_id.get())
+            .field("account", &self.inner.account.get())
             .finish_non_exhaustive()
     }
 }
