@@ -50,12 +50,17 @@ pub fn tool_meta() -> MetaObject {
 }
 
 /// The chart as `resources/list` shows it.
-pub fn resource() -> Resource {
+/// The resource's `_meta.ui`: a border, and no network at all.
+fn resource_meta() -> MetaObject {
     let mut meta = MetaObject::default();
     meta.0.insert(
         "ui".into(),
         json!({ "prefersBorder": true, "csp": { "connectDomains": [], "resourceDomains": [] } }),
     );
+    meta
+}
+
+pub fn resource() -> Resource {
     Resource::new(CHART_URI, "chart")
         .with_title("Fitness and power chart")
         .with_description(
@@ -63,12 +68,15 @@ pub fn resource() -> Resource {
 a tool answer, drawn beside it by hosts that support MCP Apps.",
         )
         .with_mime_type(MIME_TYPE)
-        .with_meta(meta)
+        .with_meta(resource_meta())
 }
 
 /// The chart's contents for `resources/read`.
 pub fn contents() -> ResourceContents {
-    ResourceContents::text(chart_html(), CHART_URI).with_mime_type(MIME_TYPE)
+    // Hosts read `_meta.ui` from the read contents too (the spec's place for it).
+    ResourceContents::text(chart_html(), CHART_URI)
+        .with_mime_type(MIME_TYPE)
+        .with_meta(resource_meta())
 }
 
 #[cfg(test)]
