@@ -326,18 +326,25 @@ impl TpClient {
     /// The raw focus event (`…/events/focusevent`, the A-priority race the
     /// athlete builds toward); `Null` when there is none (an empty body, or 404).
     pub async fn focus_event_json(&self, athlete_id: i64) -> Result<Value, ApiError> {
-        let req = ApiRequest::get(
-            format!("/fitness/v6/athletes/{athlete_id}/events/focusevent"),
-            "the focus event",
-        );
-        self.send_optional_json(&req).await
+        self.one_event_json(athlete_id, "focusevent", "the focus event")
+            .await
     }
 
     /// The raw next planned event (`…/events/nextplannedevent`); `Null` when none.
     pub async fn next_planned_event_json(&self, athlete_id: i64) -> Result<Value, ApiError> {
+        self.one_event_json(athlete_id, "nextplannedevent", "the next planned event")
+            .await
+    }
+
+    async fn one_event_json(
+        &self,
+        athlete_id: i64,
+        which: &str,
+        what: &str,
+    ) -> Result<Value, ApiError> {
         let req = ApiRequest::get(
-            format!("/fitness/v6/athletes/{athlete_id}/events/nextplannedevent"),
-            "the next planned event",
+            format!("/fitness/v6/athletes/{athlete_id}/events/{which}"),
+            what.to_string(),
         );
         self.send_optional_json(&req).await
     }

@@ -206,6 +206,22 @@ pub struct EventCalendar {
 }
 
 impl ServerContext {
+    /// A small JSON answer kept like recent data: from the cache while
+    /// fresh, else fetched (directly with `--no-cache`).
+    async fn recent_json<F, Fut>(&self, key: &str, fetch: F) -> DataResult<serde_json::Value>
+    where
+        F: FnOnce() -> Fut,
+        Fut: std::future::Future<Output = Result<serde_json::Value, tp_api::ApiError>>,
+    {
+        match self.history().await? {
+            Some(h) => {
+                let ttl = h.policy().stale_after;
+                h.cached_json(key, ttl, fetch).await
+            }
+            None => Ok(fetch().await?),
+        }
+    }
+
     /// Events from `start` to `end` inclusive (cached like recent data).
     pub async fn events(
         &self,
@@ -213,43 +229,31 @@ impl ServerContext {
         end: NaiveDate,
     ) -> DataResult<Vec<tp_model::Event>> {
         let athlete = self.athlete_id().await?;
-        let fetch = || self.client.events_json(athlete, start, end);
-        let raw = match self.history().await? {
-            Some(h) => {
-                let ttl = h.policy().stale_after;
-                h.cached_json(&format!("events:{start}:{end}"), ttl, fetch)
-                    .await?
-            }
-            None => fetch().await?,
-        };
+        let raw = self
+            .recent_json(&format!("events:{start}:{end}"), || {
+                self.client.events_json(athlete, start, end)
+            })
+            .await?;
         Ok(tp_api::endpoints::parse_events(&raw))
     }
 
     /// The focus event, when the athlete has one (cached like recent data).
     pub async fn focus_event(&self) -> DataResult<Option<tp_model::Event>> {
         let athlete = self.athlete_id().await?;
-        let fetch = || self.client.focus_event_json(athlete);
-        let raw = match self.history().await? {
-            Some(h) => {
-                let ttl = h.policy().stale_after;
-                h.cached_json("events:focus", ttl, fetch).await?
-            }
-            None => fetch().await?,
-        };
+        let raw = self
+            .recent_json("events:focus", || self.client.focus_event_json(athlete))
+            .await?;
         Ok(tp_api::endpoints::parse_event(&raw))
     }
 
     /// The next planned event after today, when there is one (cached like recent data).
     pub async fn next_planned_event(&self) -> DataResult<Option<tp_model::Event>> {
         let athlete = self.athlete_id().await?;
-        let fetch = || self.client.next_planned_event_json(athlete);
-        let raw = match self.history().await? {
-            Some(h) => {
-                let ttl = h.policy().stale_after;
-                h.cached_json("events:next", ttl, fetch).await?
-            }
-            None => fetch().await?,
-        };
+        let raw = self
+            .recent_json("events:next", || {
+                self.client.next_planned_event_json(athlete)
+            })
+            .await?;
         Ok(tp_api::endpoints::parse_event(&raw))
     }
 

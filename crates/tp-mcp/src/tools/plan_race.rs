@@ -111,6 +111,19 @@ pub struct AsPlannedDay {
     pub source: ProjectionSource,
 }
 
+impl From<&tp_fitness::ProjectedDay> for AsPlannedDay {
+    fn from(d: &tp_fitness::ProjectedDay) -> AsPlannedDay {
+        AsPlannedDay {
+            date: d.date,
+            tss: d.tss,
+            ctl: d.ctl,
+            atl: d.atl,
+            tsb: d.tsb,
+            source: d.source,
+        }
+    }
+}
+
 /// The limits the plan was solved under.
 #[derive(Debug, Serialize, JsonSchema)]
 pub struct Limits {
@@ -537,18 +550,7 @@ fn as_planned(
         average_days: p.fallback_days,
         average_daily_tss: p.fallback_daily_tss,
         weeks: race_plan::weeks_of(p.days.iter().map(|d| (d.date, d.tss, d.ctl, d.tsb))),
-        days: p
-            .days
-            .iter()
-            .map(|d| AsPlannedDay {
-                date: d.date,
-                tss: d.tss,
-                ctl: d.ctl,
-                atl: d.atl,
-                tsb: d.tsb,
-                source: d.source,
-            })
-            .collect(),
+        days: p.days.iter().map(AsPlannedDay::from).collect(),
     })
 }
 

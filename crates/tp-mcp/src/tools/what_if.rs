@@ -189,18 +189,7 @@ fn output(
         today,
         start_ctl: path.start_ctl,
         start_atl: path.start_atl,
-        days: path
-            .days
-            .iter()
-            .map(|d| AsPlannedDay {
-                date: d.date,
-                tss: d.tss,
-                ctl: d.ctl,
-                atl: d.atl,
-                tsb: d.tsb,
-                source: d.source,
-            })
-            .collect(),
+        days: path.days.iter().map(AsPlannedDay::from).collect(),
         end: end_of(path, today),
         weeks: race_plan::weeks_of(path.days.iter().map(|d| (d.date, d.tss, d.ctl, d.tsb))),
         max_ramp,
