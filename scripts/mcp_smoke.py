@@ -16,7 +16,12 @@ async def main(cmd: str, args: list[str]) -> None:
             print(f"initialized: {init.serverInfo.name} {init.serverInfo.version}")
             tools = (await session.list_tools()).tools
             print(f"{len(tools)} tools: {', '.join(t.name for t in tools)}")
-            for name, arguments in [("tp_auth_status", {}), ("tp_training_load_summary", {"days": 28})]:
+            resources = (await session.list_resources()).resources
+            prompts = (await session.list_prompts()).prompts
+            print(f"{len(resources)} resources: {', '.join(str(r.uri) for r in resources)}")
+            print(f"{len(prompts)} prompts: {', '.join(p.name for p in prompts)}")
+            for name, arguments in [("tp_auth_status", {}), ("tp_training_load_summary", {"days": 28}),
+                                    ("tp_get_metrics", {"days": 14})]:
                 result = await session.call_tool(name, arguments)
                 print(f"\n--- {name} {arguments} (isError={result.isError})")
                 print(result.content[0].text[:1500])
