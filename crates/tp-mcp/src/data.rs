@@ -294,47 +294,65 @@ impl ServerContext {
     }
 }
 
-/// Health metrics are fetched in fixed windows of this many days (aligned
-/// on 2000-01-01), so questions over overlapping ranges share them.
+/// Health metrics are fetched in windows of this many days: the last ones
+/// ending today (one request answers readiness and the default questions),
+/// older ones in fixed windows aligned on 2000-01-01, so questions over
+/// overlapping ranges share them.
 pub const METRICS_WINDOW_DAYS: i64 = 90;
 
 impl ServerContext {
-    /// Health metrics per day from `start` to `end` inclusive. Each aligned
-    /// window is cached: for a day if it ended before the recent days, else
-    /// like recent data.
+    /// Health metrics per day from `start` to `end` inclusive. The recent
+    /// window is cached like recent data; older windows for a day.
     pub async fn metrics(
         &self,
         start: NaiveDate,
         end: NaiveDate,
     ) -> DataResult<Vec<tp_model::MetricDay>> {
         let athlete = self.athlete_id().await?;
-        let history = self.history().await?;
         let today = self.today();
-        let epoch = NaiveDate::from_ymd_opt(2000, 1, 1).unwrap_or(start);
+        let recent_from = today - chrono::Days::new(METRICS_WINDOW_DAYS as u64 - 1);
         let mut entries = Vec::new();
-        let mut index = (start - epoch).num_days().div_euclid(METRICS_WINDOW_DAYS);
-        loop {
-            let from = epoch + chrono::Days::new((index * METRICS_WINDOW_DAYS) as u64);
-            if from > end {
-                break;
-            }
-            let to = from + chrono::Days::new(METRICS_WINDOW_DAYS as u64 - 1);
-            let fetch = || self.client.metrics_json(athlete, from, to);
-            let raw = match &history {
-                Some(h) => {
-                    let recent = to >= today - chrono::Days::new(h.policy().recheck_days);
-                    let ttl = if recent {
-                        h.policy().stale_after
-                    } else {
-                        h.policy().profile_ttl
-                    };
-                    h.cached_json(&format!("metrics:{from}:{to}"), ttl, fetch)
-                        .await?
-                }
-                None => fetch().await?,
-            };
+        if end >= recent_from && start <= today {
+            let raw = self
+                .recent_json(&format!("metrics:{recent_from}:{today}"), || {
+                    self.client.metrics_json(athlete, recent_from, today)
+                })
+                .await?;
             entries.extend(tp_api::endpoints::parse_metrics(&raw));
-            index += 1;
+        }
+        if start < recent_from {
+            let history = self.history().await?;
+            let epoch = NaiveDate::from_ymd_opt(2000, 1, 1).unwrap_or(start);
+            let last = end.min(recent_from - chrono::Days::new(1));
+            let mut index = (start - epoch).num_days().div_euclid(METRICS_WINDOW_DAYS);
+            loop {
+                let from = epoch + chrono::Days::new((index * METRICS_WINDOW_DAYS) as u64);
+                if from > last {
+                    break;
+                }
+                let to = from + chrono::Days::new(METRICS_WINDOW_DAYS as u64 - 1);
+                let fetch = || self.client.metrics_json(athlete, from, to);
+                let raw = match &history {
+                    Some(h) => {
+                        let recent = to >= today - chrono::Days::new(h.policy().recheck_days);
+                        let ttl = if recent {
+                            h.policy().stale_after
+                        } else {
+                            h.policy().profile_ttl
+                        };
+                        h.cached_json(&format!("metrics:{from}:{to}"), ttl, fetch)
+                            .await?
+                    }
+                    None => fetch().await?,
+                };
+                // Days from `recent_from` on come from the recent window.
+                entries.extend(
+                    tp_api::endpoints::parse_metrics(&raw)
+                        .into_iter()
+                        .filter(|e| e.time_stamp.is_some_and(|t| t.date() < recent_from)),
+                );
+                index += 1;
+            }
         }
         let mut days = tp_model::metrics::by_day(&entries);
         days.retain(|d| d.date >= start && d.date <= end);
