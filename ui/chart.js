@@ -1,9 +1,10 @@
 // The mini PMC chart: CTL/ATL/TSB lines, daily TSS bars, today marked, the
 // projection along the planned calendar dashed, race day marked with the
 // CTL/TSB path optimised for it dotted, range buttons, a hover readout, the
-// form label. The numbers come from the app (`chart_data`: tp-fitness
-// through tp-mcp's data path, the race plan from the tp_plan_race tool's
-// answer); nothing is computed here.
+// form label, and for a coach login the athlete picker. The numbers come
+// from the app (`chart_data`, `select_athlete`: tp-fitness through tp-mcp's
+// data path, the race plan from the tp_plan_race tool's answer); nothing is
+// computed here.
 "use strict";
 
 const DAY = 86400;
@@ -15,6 +16,7 @@ const state = {
   xs: null, // seconds, UTC midnight of each row
   plot: null,
   range: localStorage.getItem(RANGE_KEY) || "90",
+  seq: 0, // the latest load: older answers are not shown
 };
 // For tests and debugging: the live chart and its data.
 window.tpChart = state;
@@ -57,8 +59,32 @@ function setMessage(text) {
   m.hidden = !text;
 }
 
+// The athlete picker: shown for a coach login (the app sends `picker`).
+function showPicker(d) {
+  const box = $("picker-box");
+  const select = $("athlete-picker");
+  const p = d.picker;
+  box.hidden = !p;
+  if (!p) {
+    select.replaceChildren();
+    return;
+  }
+  const same = select.options.length === p.athletes.length &&
+    p.athletes.every((a, i) => select.options[i].value === String(a.id) && select.options[i].text === a.name);
+  if (!same) {
+    select.replaceChildren(...p.athletes.map((a) => {
+      const o = document.createElement("option");
+      o.value = String(a.id);
+      o.textContent = a.name; // text, not HTML: names come from TrainingPeaks
+      return o;
+    }));
+  }
+  select.value = String(p.selected);
+}
+
 // The header: athlete, form label, today's numbers.
 function showStatus(d) {
+  showPicker(d);
   $("athlete").textContent = d.athlete || "Fitness";
   $("demo").hidden = !d.demo;
   const s = d.status;
@@ -72,8 +98,11 @@ function showStatus(d) {
     $("ramp").textContent =
       s.ramp_rate == null ? "" : `ramp ${fmt(s.ramp_rate, true)}/wk${s.ramp ? " · " + s.ramp : ""}`;
   } else {
+    // (Another athlete's numbers may be showing: a coach's picker.)
     chip.textContent = "No training yet";
     chip.dataset.form = "neutral";
+    for (const id of ["ctl", "atl", "tsb"]) $(id).textContent = "–";
+    $("ramp").textContent = "";
   }
   const stale = $("stale");
   stale.textContent = d.not_fresh ? d.not_fresh.note : "";
@@ -345,17 +374,21 @@ function build() {
   showReadout(null);
 }
 
-async function load(command) {
+async function load(command, args) {
+  const seq = ++state.seq;
   document.body.dataset.state = "loading";
   try {
-    const d = await tauri.core.invoke(command || "chart_data");
+    const d = await tauri.core.invoke(command || "chart_data", args);
+    if (seq !== state.seq) return; // a later load (another athlete) wins
     state.data = d;
     state.xs = d.dates.map(isoToSecs);
     showStatus(d);
-    setMessage(d.status ? "" : "No training in your TrainingPeaks history yet.");
+    setMessage(d.status ? "" : d.picker ? `No training in ${d.athlete}'s TrainingPeaks history yet.`
+      : "No training in your TrainingPeaks history yet.");
     build();
     document.body.dataset.state = "ready";
   } catch (e) {
+    if (seq !== state.seq) return;
     const errors = window.tpErrors.length ? "\n" + window.tpErrors.join("\n") : "";
     setMessage("Could not load your training:\n" + e + errors +
       "\n\nIf your TrainingPeaks login expired, choose “Re-authenticate from browser” in the tray menu.");
@@ -377,6 +410,10 @@ document.addEventListener("DOMContentLoaded", () => {
   // (In the power curve view, power.js refreshes that instead.)
   $("refresh").addEventListener("click", () => document.body.dataset.view !== "power" && load("refresh_chart"));
   tpTheme.onChange(() => state.data && build());
+  // Another athlete (coach logins): the app answers with its chart.
+  $("athlete-picker").addEventListener("change", (e) => {
+    load("select_athlete", { athlete: Number(e.target.value) });
+  });
   $("chart").addEventListener("mouseleave", () => showReadout(null));
   // Follow the window's size.
   let pending = 0;

@@ -4,7 +4,8 @@
 // over it, a hover readout, and a caption with CP, W′, eFTP and how many
 // rides the curves are made of. Everything shown comes from the app
 // (`power_curve`: the tp_power_curve and tp_critical_power tools' answers,
-// laid out in columns); nothing is computed here.
+// laid out in columns); nothing is computed here. For a coach login, of
+// the athlete picked in the chart window (`athlete-changed`).
 "use strict";
 
 (function () {
@@ -21,6 +22,7 @@
     byRange: {}, // the last view loaded of each range
     plot: null,
     seq: 0, // the latest request: older answers are not shown
+    athlete: 0, // bumped when another athlete is picked: older answers are dropped
     loading: false,
     loads: [], // {range, ms, error}: how long each load took (for tests)
   };
@@ -97,14 +99,17 @@
     setMessage("Loading the power curve…\nThe first time, the rides' device files are fetched from " +
       "TrainingPeaks: this can take up to about 40 seconds. The window stays usable meanwhile.");
     const started = performance.now();
+    const athlete = pc.athlete;
     try {
       const d = await tauri.core.invoke("power_curve", { range, refresh });
+      if (athlete !== pc.athlete) return; // of the athlete shown before
       pc.loads.push({ range, ms: Math.round(performance.now() - started) });
       pc.byRange[range] = d;
       if (seq !== pc.seq) return; // another range was asked for meanwhile
       pc.loading = false;
       show(d);
     } catch (e) {
+      if (athlete !== pc.athlete) return;
       pc.loads.push({ range, ms: Math.round(performance.now() - started), error: String(e) });
       if (seq !== pc.seq) return;
       pc.loading = false;
@@ -305,6 +310,18 @@
     // Device files filled while the computer was idle: the curves grow.
     tauri.event.listen("streams-updated", () => {
       if (pc.view === "power" && !pc.loading && pc.data && !pc.data.complete) load(pc.range, false);
+    });
+    // Another athlete picked (coach logins): what was loaded is someone else's.
+    tauri.event.listen("athlete-changed", () => {
+      pc.athlete++;
+      pc.byRange = {};
+      pc.loading = false;
+      if (pc.plot) {
+        pc.plot.destroy();
+        pc.plot = null;
+      }
+      pc.data = null;
+      if (pc.view === "power") load(pc.range, false);
     });
     markRange(pc.range);
     setView(pc.view);

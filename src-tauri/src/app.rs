@@ -1,15 +1,26 @@
 //! The Tauri app: tray icon and menu, the chart and connect windows (the
-//! chart window's fitness and power curve views), the background login
-//! check, the idle-time fill of workouts' device files, notifications and
-//! start at login.
+//! chart window's fitness and power curve views, its athlete picker), the
+//! background login check, the history sync, the idle-time fill of
+//! workouts' device files, notifications, start at login, and one instance
+//! at a time.
 //!
 //! Every change of state goes through [`TrayState::apply`] (or, for the
-//! streams line, [`FillState`]); [`render`] then shows it (icon, tooltip,
-//! menu lines) and tells open windows.
+//! streams line, [`FillState`]; for the history sync, [`SyncState`]);
+//! [`render`] then shows it (icon, tooltip, menu lines) and tells open
+//! windows.
+//!
+//! The computer waking from sleep is seen by the background loop (the wall
+//! clock jumps ahead of the monotonic one, [`state::woke_from_sleep`]).
+//! `tp-tray --sync-now` asks for the same (the login checked, the history
+//! synced) at once: started while tp-tray runs, it hands the request over
+//! and exits. The GUI tests use it to stand for a wake (Xvfb cannot
+//! sleep); a system sleep hook or a scheduler may. (Not a signal: WebKit
+//! takes `SIGUSR1` for its own threads once a window is open.)
 
 use crate::backend::Backend;
 use crate::chart::ChartData;
 use crate::connect::ConnectView;
+use crate::history_sync::{self, LoginKnown, SyncState, Why};
 use crate::power_curve::{PowerCurveView, Range};
 use crate::state::{self, Effect, Event, IconKind, Login, TrayState};
 use crate::streams_fill::{self, Decision, FillState, Outcome, StopWhy};
@@ -37,6 +48,9 @@ const COUNT_STREAMS_EVERY: Duration = Duration::from_millis(300);
 /// While streams fill, their menu line is logged at most this often.
 const LOG_STREAMS_EVERY: Duration = Duration::from_secs(1);
 
+/// A power curve view's athlete ([`Backend::athlete`]) and range.
+type PowerKey = (Option<i64>, Range);
+
 /// The app's shared state (managed by Tauri).
 pub struct Shared {
     pub options: Options,
@@ -47,8 +61,9 @@ pub struct Shared {
     chart: Mutex<Option<(Arc<ChartData>, Instant)>>,
     /// One load at a time; callers arriving meanwhile reuse its result.
     load_lock: tokio::sync::Mutex<()>,
-    /// The power curve views loaded, by range, and when.
-    power_curves: Mutex<HashMap<Range, (Arc<PowerCurveView>, Instant)>>,
+    /// The power curve views loaded, by athlete (see
+    /// [`Backend::athlete`]) and range, and when.
+    power_curves: Mutex<HashMap<PowerKey, (Arc<PowerCurveView>, Instant)>>,
     /// One power curve load at a time (each may fetch device files).
     power_lock: tokio::sync::Mutex<()>,
     pub last_connect: Mutex<Option<ConnectView>>,
@@ -61,6 +76,12 @@ pub struct Shared {
     pub streams: Mutex<FillState>,
     /// The streams line last logged, and when.
     logged_streams: Mutex<(String, Option<Instant>)>,
+    /// The history sync: the running one, the last one, a wake pending.
+    history: Mutex<SyncState>,
+    /// Wakes the history sync's loop (the computer woke).
+    history_due: tokio::sync::Notify,
+    /// `tp-tray --sync-now` was started: do what a wake does.
+    sync_now: tokio::sync::Notify,
 }
 
 /// The tray's widgets.
@@ -100,6 +121,16 @@ pub fn run() {
         }
     };
     let app = tauri::Builder::default()
+        // First among the plugins, so a second launch hands over and exits
+        // before anything else starts (a second tray icon, a second sync of
+        // the same cache, a second notification). The running app shows its
+        // chart window: whoever starts the app again is looking for it (on
+        // a desktop without a tray, it is the only way in) — unless it was
+        // started with --sync-now. Linux: over the D-Bus session bus
+        // (without one, every launch runs on its own).
+        .plugin(tauri_plugin_single_instance::init(|app, argv, _cwd| {
+            handed_over(app, argv)
+        }))
         .plugin(tauri_plugin_notification::init())
         .plugin(tauri_plugin_autostart::init(
             MacosLauncher::LaunchAgent,
@@ -113,6 +144,7 @@ pub fn run() {
             crate::commands::connect_view,
             crate::commands::connect_claude_desktop,
             crate::commands::open_chart,
+            crate::commands::select_athlete,
         ])
         .setup(move |app| {
             setup(app.handle(), options.clone());
@@ -132,6 +164,27 @@ pub fn run() {
             }
         }
     });
+}
+
+/// A second `tp-tray` was started and handed over its arguments (`argv`,
+/// program name first) before exiting: `--sync-now` is done here, else the
+/// chart window comes forward.
+fn handed_over(app: &AppHandle, argv: Vec<String>) {
+    let options = match crate::parse_args(argv.into_iter().skip(1)) {
+        Cli::Run(options) => options,
+        // (--help and --version never get this far.)
+        Cli::Help | Cli::Version => return,
+    };
+    if options.sync_now {
+        tracing::info!("another tp-tray was started with --sync-now: syncing here");
+        if let Some(shared) = app.try_state::<Shared>() {
+            shared.sync_now.notify_one();
+        }
+        return;
+    }
+    tracing::info!("another tp-tray was started: showing the chart window here instead");
+    let handle = app.clone();
+    let _ = app.run_on_main_thread(move || open_window(&handle, Page::Chart));
 }
 
 fn init_logging() {
@@ -167,7 +220,14 @@ fn setup(app: &AppHandle, options: Options) {
         shown_status: Mutex::new(String::new()),
         streams: Mutex::new(FillState::new()),
         logged_streams: Mutex::new((String::new(), None)),
+        history: Mutex::new(SyncState::new(Instant::now())),
+        history_due: tokio::sync::Notify::new(),
+        sync_now: tokio::sync::Notify::new(),
     });
+    if options.sync_now {
+        // Once the first check is done, as if the computer had just woken.
+        app.state::<Shared>().sync_now.notify_one();
+    }
 
     match build_tray(app) {
         Ok(ui) => {
@@ -213,6 +273,7 @@ fn setup(app: &AppHandle, options: Options) {
             let _ = load_chart(&handle, false).await;
         }
         tauri::async_runtime::spawn(streams_loop(handle.clone()));
+        tauri::async_runtime::spawn(history_loop(handle.clone()));
         background_loop(handle).await;
     });
 }
@@ -520,8 +581,9 @@ pub async fn load_chart(app: &AppHandle, force: bool) -> Result<Arc<ChartData>, 
     let requested = Instant::now();
     let _one_at_a_time = shared.load_lock.lock().await;
     if let Some((data, at)) = shared.chart.lock().unwrap().clone() {
-        // Loaded while we waited, or fresh enough.
-        if at >= requested || (!force && at.elapsed() < CHART_FRESH_FOR) {
+        // Loaded while we waited, or fresh enough — of the athlete shown.
+        let same_athlete = data.for_athlete == backend.athlete();
+        if same_athlete && (at >= requested || (!force && at.elapsed() < CHART_FRESH_FOR)) {
             return Ok(data);
         }
     }
@@ -590,7 +652,8 @@ pub async fn load_power_curve(
     let backend = shared.backend.clone()?;
     let requested = Instant::now();
     let _one_at_a_time = shared.power_lock.lock().await;
-    let cached = shared.power_curves.lock().unwrap().get(&range).cloned();
+    let key = (backend.athlete(), range);
+    let cached = shared.power_curves.lock().unwrap().get(&key).cloned();
     if let Some((view, at)) = cached
         && (at >= requested || (!force && view.complete && at.elapsed() < CHART_FRESH_FOR))
     {
@@ -614,11 +677,25 @@ pub async fn load_power_curve(
                 .power_curves
                 .lock()
                 .unwrap()
-                .insert(range, (view.clone(), Instant::now()));
+                .insert(key, (view.clone(), Instant::now()));
         }
         Err(e) => tracing::warn!("cannot load the power curve: {e}"),
     }
     result
+}
+
+/// The chart window's athlete picker: shows `athlete` (a coach's) in the
+/// chart, the power curve view, the menu's numbers and the streams line;
+/// answers with the chart's data.
+pub async fn select_athlete(app: &AppHandle, athlete: i64) -> Result<Arc<ChartData>, String> {
+    let backend = app.state::<Shared>().backend.clone()?;
+    if backend.athlete() != Some(athlete) {
+        tracing::info!("athlete picked in the chart window: {athlete}");
+        backend.select_athlete(athlete);
+    }
+    let data = load_chart(app, false).await?;
+    let _ = app.emit("athlete-changed", data.for_athlete);
+    Ok(data)
 }
 
 /// "Re-authenticate from browser".
@@ -644,27 +721,113 @@ async fn reauthenticate(app: &AppHandle) {
     dispatch(app, Event::ReauthFinished(result));
 }
 
-/// Checks the login four times a day and after the computer wakes; keeps
-/// the "last sync" line current.
+/// Checks the login four times a day and after the computer wakes (then
+/// the history is synced, see [`history_loop`]), or when asked to
+/// (`--sync-now`); keeps the "last sync" line current.
 async fn background_loop(app: AppHandle) {
     let mut last_check = SystemTime::now();
     loop {
         let (wall, mono) = (SystemTime::now(), Instant::now());
-        tokio::time::sleep(state::TICK).await;
-        let woke = state::woke_from_sleep(wall.elapsed().unwrap_or_default(), mono.elapsed());
+        let shared = app.state::<Shared>();
+        let asked = tokio::select! {
+            _ = tokio::time::sleep(state::TICK) => false,
+            () = shared.sync_now.notified() => true,
+        };
+        let slept = state::woke_from_sleep(wall.elapsed().unwrap_or_default(), mono.elapsed());
+        let woke = slept || asked;
         let since = last_check.elapsed().unwrap_or(Duration::MAX);
         if state::check_due(since, woke) {
-            if woke {
+            if slept {
                 tracing::info!("the computer woke up: checking the login");
-                app.state::<Shared>().streams.lock().unwrap().woke();
+            } else if asked {
+                tracing::info!("asked to sync now (tp-tray --sync-now): checking the login");
+            }
+            if woke {
+                shared.streams.lock().unwrap().woke();
             }
             last_check = SystemTime::now();
             run_check(&app).await;
             if woke {
-                let _ = load_chart(&app, true).await;
+                // The history sync reloads the chart when it is done.
+                shared.history.lock().unwrap().woke(slept);
+                shared.history_due.notify_one();
             }
         }
         render(&app);
+    }
+}
+
+/// Syncs the history the sidecar reads into the cache when
+/// [`history_sync`] says it is due (after a wake, shortly after start,
+/// every 3 hours; backing off after failures; never with a login known to
+/// be unusable), then reloads the chart from it.
+async fn history_loop(app: AppHandle) {
+    let Ok(backend) = app.state::<Shared>().backend.clone() else {
+        return;
+    };
+    loop {
+        let login = match app.state::<Shared>().tray_state.lock().unwrap().login {
+            Login::Valid | Login::Unreachable(_) => LoginKnown::Usable,
+            Login::Expired | Login::Missing => LoginKnown::Unusable,
+            Login::Unknown => LoginKnown::Unknown,
+        };
+        let why = app
+            .state::<Shared>()
+            .history
+            .lock()
+            .unwrap()
+            .decide(Instant::now(), login);
+        if let Some(why) = why {
+            sync_history(&app, &backend, why).await;
+        }
+        let shared = app.state::<Shared>();
+        let _ = tokio::time::timeout(history_sync::POLL_EVERY, shared.history_due.notified()).await;
+    }
+}
+
+/// One history sync, logged; then the chart (and the menu's numbers) from
+/// what it fetched.
+async fn sync_history(app: &AppHandle, backend: &Backend, why: Why) {
+    app.state::<Shared>().history.lock().unwrap().started();
+    tracing::info!("history sync: starting ({})", why.describe());
+    let started = Instant::now();
+    let result = backend.sync_history().await;
+    let secs = started.elapsed().as_secs_f64();
+    let ok = result.is_ok();
+    match &result {
+        Ok(done) if done.no_cache => {
+            tracing::info!("history sync: the cache is off; nothing to keep warm")
+        }
+        Ok(done) => tracing::info!(
+            "history sync: done in {secs:.1} s: {} workout windows fetched, {} workouts stored{}",
+            done.windows,
+            done.workouts,
+            if done.athletes > 1 {
+                format!(" ({} athletes)", done.athletes)
+            } else {
+                String::new()
+            }
+        ),
+        Err(e) => {
+            let shared = app.state::<Shared>();
+            let failures = shared.history.lock().unwrap().failures() + 1;
+            tracing::warn!(
+                "history sync: failed after {secs:.1} s ({failures} in a row; next try in {} min): {e}",
+                history_sync::backoff(failures).as_secs() / 60
+            );
+        }
+    }
+    app.state::<Shared>()
+        .history
+        .lock()
+        .unwrap()
+        .finished(Instant::now(), ok);
+    // After a wake or hours: the menu's numbers and the chart are old.
+    // (After start, the chart loaded moments ago is reused.)
+    let _ = load_chart(app, why != Why::Start).await;
+    if !ok {
+        // An expired login shows in the icon; an outage in the sync line.
+        run_check(app).await;
     }
 }
 

@@ -61,6 +61,11 @@ pub struct ChartData {
     /// Set when TrainingPeaks could not be asked and (some of) this came
     /// from the local history.
     pub not_fresh: Option<NotFresh>,
+    /// The athlete shown when it is not the login's own (a coach's);
+    /// `None`: the login's own.
+    pub for_athlete: Option<i64>,
+    /// The athlete picker, for a coach login; `None` for an athlete's.
+    pub picker: Option<crate::picker::Picker>,
 }
 
 /// The chart came (partly) from the local history because TrainingPeaks
@@ -122,19 +127,24 @@ impl ChartData {
     pub fn build(athlete: String, demo: bool, history: &FitnessHistory) -> ChartData {
         let series = &history.series;
         let today = history.today;
-        let status = FormStatus::latest(series).map(|s| StatusView {
-            date: s.date,
-            ctl: s.ctl,
-            atl: s.atl,
-            tsb: s.tsb,
-            form: s.form.label().to_string(),
-            form_key: serde_json::to_value(s.form)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_string))
-                .unwrap_or_default(),
-            ramp_rate: s.ramp_rate,
-            ramp: s.ramp_level.map(|l| l.label().to_string()),
-        });
+        // (The data path's series of an athlete who never trained still has
+        // today, at zero: no status then, as documented.)
+        let trained = history.first_training_day.is_some();
+        let status = FormStatus::latest(series)
+            .filter(|_| trained)
+            .map(|s| StatusView {
+                date: s.date,
+                ctl: s.ctl,
+                atl: s.atl,
+                tsb: s.tsb,
+                form: s.form.label().to_string(),
+                form_key: serde_json::to_value(s.form)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_string))
+                    .unwrap_or_default(),
+                ramp_rate: s.ramp_rate,
+                ramp: s.ramp_level.map(|l| l.label().to_string()),
+            });
         let projection = project_from_loads(series, &history.loads, projection_days(history)).ok();
 
         let first = series.first().map(|d| d.date).unwrap_or(today);
@@ -168,6 +178,8 @@ impl ChartData {
             projection_note: String::new(),
             convention: series.describe(),
             not_fresh: None,
+            for_athlete: None,
+            picker: None,
             dates,
         };
         for day in &series.days {
@@ -355,5 +367,22 @@ mod tests {
         assert!(c.summary().is_none());
         assert_eq!(c.dates, [today]);
         assert_eq!(c.today_index, 0);
+
+        // As the data path gives it (`fitness_history` of a brand-new
+        // athlete): zero load from today through the planned horizon.
+        let zeros = LoadSeries::from_daily(today, vec![0.0; 1 + PLAN_DAYS as usize]);
+        let h = FitnessHistory {
+            series: FitnessSeries::compute(
+                &LoadSeries::from_daily(today, vec![0.0]),
+                &PmcParams::default(),
+            ),
+            loads: zeros,
+            first_training_day: None,
+            today,
+        };
+        let c = ChartData::build("Sam Ortiz".into(), false, &h);
+        assert!(c.status.is_none());
+        assert!(c.summary().is_none());
+        assert!(c.tss.iter().all(|t| t.unwrap_or(0.0) == 0.0));
     }
 }

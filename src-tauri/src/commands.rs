@@ -61,3 +61,12 @@ pub fn connect_claude_desktop(app: AppHandle) -> ConnectView {
 pub fn open_chart(app: AppHandle) {
     app::open_window(&app, Page::Chart);
 }
+
+/// The athlete picker (coach logins): shows `athlete` (an id from the
+/// chart data's `picker`) and answers with the chart's data for it.
+#[tauri::command]
+pub async fn select_athlete(app: AppHandle, athlete: i64) -> Result<ChartData, String> {
+    app::select_athlete(&app, athlete)
+        .await
+        .map(|d| (*d).clone())
+}

@@ -241,6 +241,23 @@ class TrayApp:
         self.log.close()
 
 
+def tray_processes(home: pathlib.Path) -> list[int]:
+    """The tp-tray processes started with this HOME (this test's), by /proc."""
+    pids = []
+    for entry in pathlib.Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            if (entry / "comm").read_text().strip() != "tp-tray":
+                continue
+            env = (entry / "environ").read_bytes().split(b"\0")
+        except OSError:
+            continue  # gone meanwhile
+        if f"HOME={home}".encode() in env:
+            pids.append(int(entry.name))
+    return sorted(pids)
+
+
 @pytest.fixture
 def home():
     with tempfile.TemporaryDirectory(prefix="tp-tray-home-", ignore_cleanup_errors=True) as d:
@@ -276,6 +293,11 @@ class Fake:
 
     def issued_tokens(self) -> list[str]:
         with urllib.request.urlopen(f"{self.url}/_fake/tokens", timeout=10) as r:
+            return json.loads(r.read())
+
+    def stats(self) -> dict:
+        """The requests the fake answered: `total`, `by_endpoint`, …"""
+        with urllib.request.urlopen(f"{self.url}/_fake/stats", timeout=10) as r:
             return json.loads(r.read())
 
     def admin(self, path: str, body: dict | None = None):
@@ -339,6 +361,56 @@ class Tray:
     def close(self):
         self.proc.terminate()
         self.proc.wait(timeout=10)
+
+
+class SessionBus:
+    """A private D-Bus session bus (`dbus-daemon`) in `home`, with no
+    service activation: nothing is started on demand (no desktop portals,
+    no notification daemon), so only what the test starts is on it. The
+    app finds another running instance of itself over the session bus
+    (tauri-plugin-single-instance on Linux)."""
+
+    CONFIG = """<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>session</type>
+  <listen>unix:path={socket}</listen>
+  <auth>EXTERNAL</auth>
+  <policy context="default">
+    <allow send_destination="*" eavesdrop="true"/>
+    <allow eavesdrop="true"/>
+    <allow own="*"/>
+  </policy>
+</busconfig>
+"""
+
+    def __init__(self, home: pathlib.Path):
+        socket_path = home / "session-bus"
+        config = home / "session-bus.conf"
+        config.write_text(self.CONFIG.format(socket=socket_path))
+        self.proc = subprocess.Popen(
+            ["dbus-daemon", f"--config-file={config}", "--nofork", "--print-address"],
+            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+        )
+        self.address = self.proc.stdout.readline().strip()
+        if not self.address:
+            raise RuntimeError("dbus-daemon did not start")
+        self.env = {"DBUS_SESSION_BUS_ADDRESS": self.address}
+
+    def names(self) -> list[str]:
+        """The names owned on the bus (as `dbus-send` lists them)."""
+        out = subprocess.run(
+            ["dbus-send", f"--bus={self.address}", "--print-reply", "--dest=org.freedesktop.DBus",
+             "/org/freedesktop/DBus", "org.freedesktop.DBus.ListNames"],
+            capture_output=True, text=True, timeout=10, check=True).stdout
+        return [line.split('"')[1] for line in out.splitlines() if line.strip().startswith("string")]
+
+    def close(self):
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
 
 
 # --- WebDriver -----------------------------------------------------------------------

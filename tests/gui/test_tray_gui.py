@@ -259,6 +259,9 @@ def test_chart_window_over_webdriver(webdriver, display, sidecar_fitness):
     assert wd.text("#ctl") == f"{cur['ctl']:.1f}"
     assert wd.text("#tsb") == signed(cur["tsb"]).replace("+", "+")
     assert info["series"] == 11 and info["proj"] > 7 and info["n"] > 1500
+    # An athlete's own login: no athlete picker (coach logins only).
+    assert wd.js("return document.getElementById('picker-box').hidden") is True
+    assert wd.js("return tpChart.data.picker") is None
 
     # The canvas: count each line's colour left and right of today.
     count = """
