@@ -7,6 +7,9 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::Duration;
 
+/// SQLite's page cache per connection, in KiB (as `PRAGMA cache_size = -N`).
+const PAGE_CACHE_KIB: i64 = -512;
+
 /// Schema migrations, applied in order; `PRAGMA user_version` records how
 /// many have run. Append only: never edit a released migration.
 const MIGRATIONS: &[&str] = &[
@@ -165,6 +168,11 @@ impl Store {
             tracing::debug!(mode, "WAL not available; using the default journal");
         }
         conn.pragma_update(None, "synchronous", "NORMAL")?;
+        // A small page cache (SQLite's default is 2 MB): the questions read
+        // a few hundred KB, the operating system caches the file anyway, and
+        // the quick check below would otherwise fill it on every start —
+        // the largest part of the server's memory.
+        conn.pragma_update(None, "cache_size", PAGE_CACHE_KIB)?;
         let check: String = conn.query_row("PRAGMA quick_check", [], |r| r.get(0))?;
         if check != "ok" {
             return Err(StoreError::Corrupt {

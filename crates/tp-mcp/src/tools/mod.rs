@@ -124,19 +124,33 @@ pub fn standardize_schema(schema: &mut serde_json::Value) {
     }
 }
 
-fn standardized(schema: &Arc<JsonObject>) -> Arc<JsonObject> {
-    let mut value = serde_json::Value::Object(schema.as_ref().clone());
+/// A type's schema as MCP wants it: JSON Schema 2020-12 (for outputs, what
+/// `Serialize` writes), without the wrapper's own title and description,
+/// in standard formats ([`standardize_schema`]). Generated here rather than
+/// by rmcp's helpers, which keep a copy per type in every thread that asks:
+/// with ~25 tools that alone doubled the server's memory.
+fn schema_object<T: JsonSchema>(for_output: bool) -> Arc<JsonObject> {
+    let settings = schemars::generate::SchemaSettings::draft2020_12();
+    let settings = if for_output {
+        settings.for_serialize()
+    } else {
+        settings
+    };
+    let mut value = serde_json::to_value(settings.into_generator().into_root_schema_for::<T>())
+        .unwrap_or_default();
     standardize_schema(&mut value);
-    match value {
-        serde_json::Value::Object(map) => Arc::new(map),
-        _ => schema.clone(),
-    }
+    let mut object = match value {
+        serde_json::Value::Object(map) => map,
+        _ => JsonObject::new(),
+    };
+    object.remove("title");
+    object.remove("description");
+    Arc::new(object)
 }
 
 fn definition<T: TpTool>() -> Tool {
-    let mut tool = Tool::new(T::NAME, T::DESCRIPTION, JsonObject::new())
-        .with_title(T::TITLE)
-        .with_input_schema::<T::Args>();
+    let mut tool =
+        Tool::new(T::NAME, T::DESCRIPTION, schema_object::<T::Args>(false)).with_title(T::TITLE);
     if T::READS_HISTORY {
         let mut schema = tool.input_schema.as_ref().clone();
         if let Some(props) = schema
@@ -163,9 +177,7 @@ recent data is re-checked automatically after a few minutes; use this right afte
         }
         tool.input_schema = std::sync::Arc::new(schema);
     }
-    let mut tool = tool.with_output_schema::<T::Output>();
-    tool.input_schema = standardized(&tool.input_schema);
-    tool.output_schema = tool.output_schema.as_ref().map(standardized);
+    tool.output_schema = Some(schema_object::<T::Output>(true));
     if crate::mcp_app::CHART_TOOLS.contains(&T::NAME) {
         tool.meta = Some(crate::mcp_app::tool_meta());
     }
@@ -178,16 +190,26 @@ recent data is re-checked automatically after a few minutes; use this right afte
     )
 }
 
-/// Refuses arguments the tool does not declare, naming the ones it takes
-/// (a misspelled `start_date` must not silently become the default range).
-fn check_known_arguments(tool: &Tool, args: &JsonObject) -> Result<(), ArgError> {
-    let known: Vec<&str> = tool
-        .input_schema
+/// The arguments a tool takes: its own, plus `athlete` and `refresh` for
+/// the tools that read an athlete's history (the same as its input schema).
+fn argument_names<T: TpTool>() -> Vec<String> {
+    let schema = schema_object::<T::Args>(false);
+    let mut names: Vec<String> = schema
         .get("properties")
         .and_then(|p| p.as_object())
-        .map(|p| p.keys().map(String::as_str).collect())
+        .map(|p| p.keys().cloned().collect())
         .unwrap_or_default();
-    if let Some(unknown) = args.keys().find(|k| !known.contains(&k.as_str())) {
+    if T::READS_HISTORY {
+        names.push(crate::athletes::ATHLETE_ARG.into());
+        names.push(REFRESH_ARG.into());
+    }
+    names
+}
+
+/// Refuses arguments the tool does not declare, naming the ones it takes
+/// (a misspelled `start_date` must not silently become the default range).
+fn check_known_arguments(tool: &str, known: &[String], args: &JsonObject) -> Result<(), ArgError> {
+    if let Some(unknown) = args.keys().find(|k| !known.contains(k)) {
         let takes = if known.is_empty() {
             "no arguments".to_string()
         } else {
@@ -195,10 +217,7 @@ fn check_known_arguments(tool: &Tool, args: &JsonObject) -> Result<(), ArgError>
         };
         return Err(ArgError::new(
             argument_label(unknown),
-            format!(
-                "{} does not take this argument; it takes: {takes}",
-                tool.name
-            ),
+            format!("{tool} does not take this argument; it takes: {takes}"),
         ));
     }
     Ok(())
@@ -225,7 +244,7 @@ async fn call_typed<T: TpTool>(
     args: Option<JsonObject>,
 ) -> Result<ToolAnswer, ToolError> {
     let mut args = args.unwrap_or_default();
-    check_known_arguments(&definition::<T>(), &args)?;
+    check_known_arguments(T::NAME, &argument_names::<T>(), &args)?;
     let chosen;
     let ctx = if T::READS_HISTORY {
         chosen = crate::athletes::choose(ctx, args.remove(crate::athletes::ATHLETE_ARG)).await?;
@@ -269,9 +288,17 @@ async fn call_typed<T: TpTool>(
 
 macro_rules! tool_set {
     ($($tool:ty),* $(,)?) => {
-        /// Every tool's MCP definition, in a stable order.
+        /// Every tool's MCP definition, in a stable order. Built on each
+        /// call and not kept: the schemas are ~300 KB of JSON, a quarter
+        /// of the server's memory if they stayed resident; `tools/list`
+        /// is asked once per session and takes a few milliseconds.
         pub fn definitions() -> Vec<Tool> {
             vec![$(definition::<$tool>()),*]
+        }
+
+        /// Every tool's name, in the same order.
+        pub fn names() -> Vec<&'static str> {
+            vec![$(<$tool as TpTool>::NAME),*]
         }
 
         /// Runs the tool called `name`; `None` when there is no such tool.
@@ -349,6 +376,15 @@ mod tests {
             unsigned += json.to_string().matches("\"minimum\":0").count();
         }
         assert!(bad.is_empty(), "non-standard formats: {bad:#?}");
+        for tool in definitions() {
+            // MCP: a tool's arguments are an object.
+            assert_eq!(
+                tool.input_schema.get("type"),
+                Some(&serde_json::json!("object")),
+                "{}",
+                tool.name
+            );
+        }
         assert!(
             unsigned > 50,
             "unsigned integers keep minimum 0 ({unsigned})"
