@@ -244,7 +244,7 @@ async fn call_typed<T: TpTool>(
     args: Option<JsonObject>,
 ) -> Result<ToolAnswer, ToolError> {
     let mut args = args.unwrap_or_default();
-    check_known_arguments(T::NAME, &argument_names::<T>(), &args)?;
+    check_known_arguments(T::NAME, known_arguments(T::NAME), &args)?;
     let chosen;
     let ctx = if T::READS_HISTORY {
         chosen = crate::athletes::choose(ctx, args.remove(crate::athletes::ATHLETE_ARG)).await?;
@@ -294,6 +294,18 @@ macro_rules! tool_set {
         /// is asked once per session and takes a few milliseconds.
         pub fn definitions() -> Vec<Tool> {
             vec![$(definition::<$tool>()),*]
+        }
+
+        /// Each tool's argument names, built once: checked on every call,
+        /// and a few hundred bytes, unlike the full schemas.
+        fn known_arguments(tool: &str) -> &'static [String] {
+            static NAMES: std::sync::OnceLock<Vec<(&'static str, Vec<String>)>> =
+                std::sync::OnceLock::new();
+            NAMES
+                .get_or_init(|| vec![$((<$tool as TpTool>::NAME, argument_names::<$tool>())),*])
+                .iter()
+                .find(|(name, _)| *name == tool)
+                .map_or(&[], |(_, names)| names.as_slice())
         }
 
         /// Every tool's name, in the same order.
