@@ -58,7 +58,8 @@ before(async () => {
   await client.connect(new StdioClientTransport({
     command: TP_MCP_BIN,
     args: ["--demo", "serve"],
-    env: { TP_MCP_DATA_DIR: dataDir, RUST_LOG: "warn" },
+    // TP_MCP_TODAY passes through: the demo athlete is generated around "today".
+    env: { TP_MCP_DATA_DIR: dataDir, RUST_LOG: "warn", ...(process.env.TP_MCP_TODAY ? { TP_MCP_TODAY: process.env.TP_MCP_TODAY } : {}) },
     stderr: "inherit",
   }));
   for (const t of (await client.listTools()).tools) tools[t.name] = t;
@@ -386,7 +387,9 @@ test("the other shapes: a year (weekly samples), a run's pace curve, a heart-rat
     const d = result.structuredContent;
     const frame = await show(name, args, result, "light");
     const p = await readPage(frame);
-    assert.equal(p.kind, kind, `${name} ${JSON.stringify(args)}`);
+    assert.equal(p.kind, kind,
+      `${name} ${JSON.stringify(args)}: the page is ${p.state} (${p.message}); the tool said ` +
+      `isError=${result.isError}: ${JSON.stringify(result.content).slice(0, 600)}`);
     checkNumbers(p, d, wanted(d));
     await screenshot(`${name}-${Object.values(args).join("-")}`);
   }
