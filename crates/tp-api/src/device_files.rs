@@ -68,34 +68,34 @@ impl TpClient {
         );
         req.max_body = MAX_FILE_BYTES;
         let body = self.send(&req).await?;
-        let named_gzip = file
-            .file_name
-            .as_deref()
-            .is_some_and(|n| n.to_ascii_lowercase().ends_with(".gz"));
-        unpack(&body, named_gzip, &what)
+        unpack(body, &what)
     }
 }
 
-/// The file's bytes, gunzipped (bounded) when it is gzip by name or by
-/// its magic number.
-pub fn unpack(body: &[u8], named_gzip: bool, what: &str) -> Result<DownloadedFile, ApiError> {
+/// The file's bytes, gunzipped (bounded) when they start with gzip's magic
+/// number — whatever the name says: some uploads named `.gz` are plain,
+/// and some gzip files are not named so. A plain body becomes the file without a copy, and a
+/// gzip body is unpacked into a buffer sized from its trailer (bounded), so
+/// a file is in memory about once at a time, not two or three times over.
+pub fn unpack(body: bytes::Bytes, what: &str) -> Result<DownloadedFile, ApiError> {
     let magic = body.starts_with(&[0x1f, 0x8b]);
-    if !magic && !named_gzip {
-        return Ok(DownloadedFile {
-            bytes: body.to_vec(),
-            was_gzip: false,
-            wire_bytes: body.len(),
-        });
-    }
     if !magic {
-        // Named .gz but not compressed: some uploads are renamed only.
+        let wire_bytes = body.len();
         return Ok(DownloadedFile {
-            bytes: body.to_vec(),
+            bytes: Vec::from(body),
             was_gzip: false,
-            wire_bytes: body.len(),
+            wire_bytes,
         });
     }
-    let mut out = Vec::new();
+    // ISIZE, the last four bytes: the unpacked size modulo 2^32 of the last
+    // member — a hint for the buffer, never trusted beyond the bound.
+    let hinted = body
+        .len()
+        .checked_sub(4)
+        .map(|at| u32::from_le_bytes(body[at..].try_into().expect("four bytes")) as usize)
+        .unwrap_or(0);
+    let mut out = Vec::with_capacity(hinted.min(MAX_FILE_BYTES + 1));
+    let body = &body[..];
     let mut decoder = flate2::read::MultiGzDecoder::new(body).take(MAX_FILE_BYTES as u64 + 1);
     decoder
         .read_to_end(&mut out)
@@ -142,26 +142,29 @@ mod tests {
     }
 
     #[test]
-    fn plain_files_pass_and_gzip_is_unpacked_by_magic_or_name() {
+    fn plain_files_pass_and_gzip_is_unpacked_by_its_magic_number() {
         let fit = b"\x0e\x10....FIT rest".to_vec();
-        let plain = unpack(&fit, false, "w").unwrap();
+        let plain = unpack(fit.clone().into(), "w").unwrap();
         assert_eq!((plain.bytes.as_slice(), plain.was_gzip), (&fit[..], false));
+        assert_eq!(plain.wire_bytes, fit.len());
         let packed = gzip(&fit);
-        for named in [false, true] {
-            let u = unpack(&packed, named, "w").unwrap();
-            assert_eq!(u.bytes, fit);
-            assert!(u.was_gzip);
-            assert_eq!(u.wire_bytes, packed.len());
-        }
-        // Named .gz but plain: read as it is.
-        assert_eq!(unpack(&fit, true, "w").unwrap().bytes, fit);
+        let u = unpack(packed.clone().into(), "w").unwrap();
+        assert_eq!(u.bytes, fit);
+        assert!(u.was_gzip);
+        assert_eq!(u.wire_bytes, packed.len());
+        // Two gzip members (concatenated uploads) unpack as one file.
+        let mut two = packed.clone();
+        two.extend_from_slice(&gzip(b"more"));
+        let mut both = fit.clone();
+        both.extend_from_slice(b"more");
+        assert_eq!(unpack(two.into(), "w").unwrap().bytes, both);
     }
 
     #[test]
     fn gzip_garbage_and_bombs_are_refused_in_words() {
         let mut garbage = vec![0x1f, 0x8b, 8, 0];
         garbage.extend_from_slice(&[0x55; 100]);
-        let e = unpack(&garbage, true, "workout 7").unwrap_err();
+        let e = unpack(garbage.into(), "workout 7").unwrap_err();
         assert!(matches!(e, ApiError::BadFile { .. }), "{e}");
         assert!(e.to_string().contains("not valid gzip"), "{e}");
         let mut big = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
@@ -171,7 +174,7 @@ mod tests {
         }
         let bomb = big.finish().unwrap();
         assert!(bomb.len() < MAX_FILE_BYTES / 100);
-        let e = unpack(&bomb, true, "workout 7").unwrap_err();
+        let e = unpack(bomb.into(), "workout 7").unwrap_err();
         assert!(matches!(e, ApiError::TooLarge { .. }), "{e}");
     }
 

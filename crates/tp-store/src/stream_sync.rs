@@ -216,7 +216,10 @@ impl History {
         let name = file.file_name.clone();
         let deriver = *deriver;
         let decoded = tokio::task::spawn_blocking(move || {
-            tp_device::decode(&downloaded.bytes, name.as_deref()).map(|activity| {
+            let activity = tp_device::decode(&downloaded.bytes, name.as_deref());
+            // The file is not needed for the summary: freed before it.
+            drop(downloaded);
+            activity.map(|activity| {
                 let summary =
                     (!activity.streams.is_empty()).then(|| (deriver.summarize)(&activity.streams));
                 (activity, summary)

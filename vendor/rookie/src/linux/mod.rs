@@ -1,6 +1,10 @@
 use eyre::{anyhow, bail, Result};
-use std::{collections::HashMap, sync::Arc};
-use zbus::{blocking::Connection, zvariant::ObjectPath, zvariant::Value, Message};
+use std::collections::HashMap;
+use zbus::{
+  blocking::Connection,
+  message::Message,
+  zvariant::{OwnedObjectPath, OwnedValue, Value},
+};
 
 pub const APP_ID: &str = "rookie";
 
@@ -24,7 +28,7 @@ pub fn get_passwords(unix_crypt_name: &str) -> Result<Vec<String>> {
   Ok(passwords)
 }
 
-fn libsecret_call<T>(connection: &Connection, method: &str, args: T) -> zbus::Result<Arc<Message>>
+fn libsecret_call<T>(connection: &Connection, method: &str, args: T) -> zbus::Result<Message>
 where
   T: serde::ser::Serialize + zvariant::DynamicType,
 {
@@ -37,7 +41,7 @@ where
   )
 }
 
-fn kwallet_call<T>(connection: &Connection, method: &str, args: T) -> zbus::Result<Arc<Message>>
+fn kwallet_call<T>(connection: &Connection, method: &str, args: T) -> zbus::Result<Message>
 where
   T: serde::ser::Serialize + zvariant::DynamicType,
 {
@@ -56,23 +60,21 @@ fn get_password_libsecret(schema: &str, crypt_name: &str) -> Result<String> {
   content.insert("xdg:schema", schema);
   content.insert("application", crypt_name);
   let m = libsecret_call(&connection, "SearchItems", &content)?;
-  let (reply_paths, _): (Vec<ObjectPath>, Vec<ObjectPath>) = m.body()?;
+  let (reply_paths, _): (Vec<OwnedObjectPath>, Vec<OwnedObjectPath>) = m.body().deserialize()?;
   let path = reply_paths.first().ok_or(anyhow!("search items empty"))?;
 
-  let m = libsecret_call(&connection, "Unlock", vec![path])?;
-  let reply: (Vec<ObjectPath>, ObjectPath) = m.body()?;
+  let m = libsecret_call(&connection, "Unlock", vec![path.clone()])?;
+  let reply: (Vec<OwnedObjectPath>, OwnedObjectPath) = m.body().deserialize()?;
   let object_path = reply.0.first().ok_or(anyhow!("Can't unlock"))?;
 
-  let mut content = HashMap::<&str, &str>::new();
-  content.insert("plain", "");
   let m = libsecret_call(&connection, "OpenSession", &("plain", Value::new("")))?;
 
-  let reply: (Value, ObjectPath) = m.body()?;
+  let reply: (OwnedValue, OwnedObjectPath) = m.body().deserialize()?;
   let session = reply.1;
 
-  let m = libsecret_call(&connection, "GetSecrets", &(vec![object_path], session))?;
-  type Response<'a> = (ObjectPath<'a>, Vec<u8>, Vec<u8>, String);
-  let reply: HashMap<ObjectPath, Response> = m.body()?;
+  let m = libsecret_call(&connection, "GetSecrets", &(vec![object_path.clone()], session))?;
+  type Response = (OwnedObjectPath, Vec<u8>, Vec<u8>, String);
+  let reply: HashMap<OwnedObjectPath, Response> = m.body().deserialize()?;
   let inner = reply.get(object_path).ok_or(anyhow!("Can't get secrets"))?;
   let secret = &inner.2;
 
@@ -85,14 +87,14 @@ fn get_password_kdewallet(crypt_name: &str) -> Result<String> {
   let key = format!("{} Safe Storage", capitalize(crypt_name));
 
   let m = kwallet_call(&connection, "networkWallet", ())?;
-  let network_wallet: String = m.body()?;
+  let network_wallet: String = m.body().deserialize()?;
 
   let m = kwallet_call(&connection, "open", (network_wallet.clone(), 0_i64, APP_ID))?;
-  let handle: i32 = m.body()?;
+  let handle: i32 = m.body().deserialize()?;
   let m = kwallet_call(&connection, "readPassword", (handle, folder, key, APP_ID))?;
-  let password: String = m.body()?;
+  let password: String = m.body().deserialize()?;
   let m = kwallet_call(&connection, "close", (network_wallet, false))?;
-  let close_ok: i32 = m.body()?;
+  let close_ok: i32 = m.body().deserialize()?;
   if close_ok != 1 {
     bail!("Close failed");
   }
