@@ -23,6 +23,7 @@
 //! - [`progress`] — MCP progress notifications for long fetches.
 //! - [`logging`] — stderr logs and panic reports, live secrets cut out.
 //! - [`cli`] — `tp-mcp tools` and `tp-mcp call`, on the same code path.
+//! - [`memory`] — the allocator's settings (one malloc arena on glibc).
 //!
 //! Invariants: stdout carries only MCP protocol (logs go to stderr); the
 //! cookie and token never appear in any output; tools only read.
@@ -40,6 +41,7 @@ pub mod format;
 pub mod fuzzing;
 pub mod logging;
 pub mod mcp_app;
+pub mod memory;
 pub mod progress;
 pub mod prompts;
 pub mod resources;

@@ -22,6 +22,28 @@ struct Cli {
     command: Option<Command>,
 }
 
+impl Cli {
+    /// `tp-mcp` or `tp-mcp serve` with nothing else — how Claude Desktop
+    /// starts the sidecar, once per conversation — without building the
+    /// argument parser: it is the largest piece of start-up work, and every
+    /// page of code it touches stays resident for the life of the process
+    /// (bench/RESULTS.md, peak RSS). Anything else goes to clap.
+    fn for_serving() -> Option<Cli> {
+        let mut args = std::env::args_os().skip(1);
+        let serving = match (args.next(), args.next()) {
+            (None, _) => true,
+            (Some(a), None) => a == "serve",
+            _ => false,
+        };
+        // TP_MCP_DEMO is clap's to read (its truthy and falsey spellings).
+        (serving && std::env::var_os("TP_MCP_DEMO").is_none()).then_some(Cli {
+            demo: false,
+            no_cache: false,
+            command: None,
+        })
+    }
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Serve MCP over stdio (the default).
@@ -61,7 +83,8 @@ enum Command {
 }
 
 fn main() -> anyhow::Result<()> {
-    let cli = Cli::parse();
+    tp_mcp::memory::configure_allocator();
+    let cli = Cli::for_serving().unwrap_or_else(Cli::parse);
     tp_mcp::logging::init();
     if let Some(Command::Tools { json }) = &cli.command {
         print!("{}", cli::print_tools(*json));

@@ -8,7 +8,7 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 /// SQLite's page cache per connection, in KiB (as `PRAGMA cache_size = -N`).
-const PAGE_CACHE_KIB: i64 = -512;
+const PAGE_CACHE_KIB: i64 = -128;
 
 /// Schema migrations, applied in order; `PRAGMA user_version` records how
 /// many have run. Append only: never edit a released migration.
