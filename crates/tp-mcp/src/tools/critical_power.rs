@@ -97,20 +97,12 @@ per 6-week block over the period to show the trend. Compares with the FTP in Tra
             }
         };
         let days = args::days("days", a.days.unwrap_or(90), args::MAX_RANGE_DAYS)?;
-        let (start, end) = match a.start_date.as_deref() {
-            Some(_) => args::range(
-                a.start_date.as_deref(),
-                a.end_date.as_deref(),
-                ctx.today(),
-                days,
-            )?,
-            None => {
-                let end = args::opt_date("end_date", a.end_date.as_deref())?.unwrap_or(ctx.today());
-                let start = args::first_of_last_days(end, days);
-                args::check_range(start, end)?;
-                (start, end)
-            }
-        };
+        let (start, end) = args::range(
+            a.start_date.as_deref(),
+            a.end_date.as_deref(),
+            ctx.today(),
+            days,
+        )?;
         let workouts: Vec<_> = ctx
             .workouts(start, end)
             .await?

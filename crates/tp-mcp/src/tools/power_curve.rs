@@ -239,21 +239,12 @@ period's workouts the curve covers (device files not fetched yet are fetched fir
                 (vec![w], day, day)
             }
             None => {
-                let (start, end) = match a.start_date.as_deref() {
-                    Some(_) => args::range(
-                        a.start_date.as_deref(),
-                        a.end_date.as_deref(),
-                        ctx.today(),
-                        days,
-                    )?,
-                    None => {
-                        let end = args::opt_date("end_date", a.end_date.as_deref())?
-                            .unwrap_or(ctx.today());
-                        let start = args::first_of_last_days(end, days);
-                        args::check_range(start, end)?;
-                        (start, end)
-                    }
-                };
+                let (start, end) = args::range(
+                    a.start_date.as_deref(),
+                    a.end_date.as_deref(),
+                    ctx.today(),
+                    days,
+                )?;
                 (of_sport(ctx.workouts(start, end).await?, sport), start, end)
             }
         };
