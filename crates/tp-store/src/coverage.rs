@@ -163,11 +163,10 @@ impl crate::Store {
 
     /// Forgets coverage of `day` and later (they will be fetched again).
     pub fn forget_from(&self, dataset: Dataset, day: NaiveDate) -> Result<(), crate::StoreError> {
-        self.with(|c| {
-            let tx = c.transaction()?;
-            let spans = truncate_from(&read_spans(&tx, dataset)?, day);
-            write_spans(&tx, dataset, &spans)?;
-            tx.commit()
+        self.write(|tx| {
+            let spans = truncate_from(&read_spans(tx, dataset)?, day);
+            write_spans(tx, dataset, &spans)?;
+            Ok(())
         })
     }
 }

@@ -14,8 +14,7 @@ impl Store {
         end: NaiveDate,
         days: &[FitnessDay],
     ) -> Result<usize, StoreError> {
-        self.with(|c| {
-            let tx = c.transaction()?;
+        self.write(|tx| {
             tx.execute("DELETE FROM daily WHERE day BETWEEN ?1 AND ?2", (start.to_string(), end.to_string()))?;
             let mut n = 0;
             {
@@ -34,8 +33,7 @@ impl Store {
                     n += 1;
                 }
             }
-            add_span(&tx, Dataset::Daily, (start, end))?;
-            tx.commit()?;
+            add_span(tx, Dataset::Daily, (start, end))?;
             Ok(n)
         })
     }

@@ -201,6 +201,25 @@ impl Store {
         Ok(f(&mut conn)?)
     }
 
+    /// Runs `f` in one write transaction that takes SQLite's write lock when
+    /// it begins (`BEGIN IMMEDIATE`), waiting for other writers (the busy
+    /// timeout) there. A deferred transaction would take it at its first
+    /// write, after its reads, and fail with "database is locked" at once
+    /// whenever another connection — the tray, another tp-mcp — committed
+    /// in between: SQLite cannot wait at that point. Every write that is
+    /// more than one statement goes through here.
+    pub(crate) fn write<R>(
+        &self,
+        f: impl FnOnce(&rusqlite::Transaction<'_>) -> rusqlite::Result<R>,
+    ) -> Result<R, StoreError> {
+        self.with(|c| {
+            let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            let out = f(&tx)?;
+            tx.commit()?;
+            Ok(out)
+        })
+    }
+
     /// A sync-state value.
     pub fn meta(&self, key: &str) -> Result<Option<String>, StoreError> {
         self.with(|c| {
@@ -318,6 +337,45 @@ mod tests {
             .with(|c| c.query_row("PRAGMA user_version", [], |r| r.get(0)))
             .unwrap();
         assert_eq!(v as usize, SCHEMA_VERSION);
+    }
+
+    /// Connections that write the same file at once (the tray and one
+    /// tp-mcp per Claude conversation) wait for each other: no write may
+    /// fail with "database is locked". A deferred transaction that reads
+    /// before it writes would, whenever another connection commits between
+    /// its read and its write (SQLite cannot wait there: SQLITE_BUSY at once).
+    #[test]
+    fn connections_writing_one_file_at_once_wait_for_each_other() {
+        use crate::coverage::Dataset;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("athlete-1.sqlite3");
+        Store::open(&path).unwrap();
+        let day = |d: u32| chrono::NaiveDate::from_ymd_opt(2026, 1, d).unwrap();
+        let handles: Vec<_> = (0..4)
+            .map(|i| {
+                let path = path.clone();
+                std::thread::spawn(move || {
+                    let store = Store::open(&path).unwrap();
+                    for n in 0..150 {
+                        let w = serde_json::json!([{
+                            "workoutId": 1000 + i * 1000 + n, "athleteId": 1,
+                            "workoutDay": format!("2026-01-{:02}T00:00:00", 1 + n % 28),
+                            "workoutTypeValueId": 2, "tssActual": 50.0, "totalTime": 1.0,
+                        }]);
+                        let items = w.as_array().unwrap();
+                        store
+                            .apply_workout_window(day(1), day(28), items, n as i64)
+                            .unwrap_or_else(|e| panic!("writer {i}, round {n}: {e}"));
+                        store
+                            .forget_from(Dataset::Workouts, day(1 + (n % 28) as u32))
+                            .unwrap_or_else(|e| panic!("writer {i}, round {n}: {e}"));
+                    }
+                })
+            })
+            .collect();
+        for h in handles {
+            h.join().unwrap();
+        }
     }
 
     #[test]

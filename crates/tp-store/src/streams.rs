@@ -254,18 +254,17 @@ impl Store {
     /// every state but `Failed` any stored streams of the workout go (the
     /// file is gone or changed); a failure keeps what is stored.
     pub fn set_file_status(&self, workout_id: i64, status: &FileStatus) -> Result<(), StoreError> {
-        self.with(|c| {
-            let tx = c.transaction()?;
+        self.write(|tx| {
             if status.state != FileState::Failed {
-                invalidate_month_of(&tx, workout_id)?;
+                invalidate_month_of(tx, workout_id)?;
                 tx.execute("DELETE FROM streams WHERE workout_id = ?1", [workout_id])?;
                 tx.execute(
                     "DELETE FROM stream_derived WHERE workout_id = ?1",
                     [workout_id],
                 )?;
             }
-            put_status(&tx, workout_id, status)?;
-            tx.commit()
+            put_status(tx, workout_id, status)?;
+            Ok(())
         })
     }
 
@@ -287,9 +286,8 @@ impl Store {
         let problems = serde_json::to_string(&activity.problems).unwrap_or_else(|_| "[]".into());
         let size = data.len();
         let file_id = status.file_id.clone().unwrap_or_default();
-        self.with(|c| {
-            let tx = c.transaction()?;
-            invalidate_month_of(&tx, workout_id)?;
+        self.write(|tx| {
+            invalidate_month_of(tx, workout_id)?;
             tx.execute(
                 "INSERT INTO streams (workout_id, file_id, format, start_utc, samples, data, laps, session, problems, stored_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
@@ -311,20 +309,20 @@ impl Store {
                 ),
             )?;
             match summary {
-                Some(summary) => put_summary(&tx, workout_id, summary)?,
+                Some(summary) => put_summary(tx, workout_id, summary)?,
                 None => {
                     tx.execute("DELETE FROM stream_derived WHERE workout_id = ?1", [workout_id])?;
                 }
             }
             put_status(
-                &tx,
+                tx,
                 workout_id,
                 &FileStatus {
                     state: FileState::Stored,
                     ..status.clone()
                 },
             )?;
-            tx.commit()
+            Ok(())
         })?;
         Ok(size)
     }
@@ -410,8 +408,7 @@ impl Store {
         workout_id: i64,
         summary: &StreamSummary,
     ) -> Result<(), StoreError> {
-        self.with(|c| {
-            let tx = c.transaction()?;
+        self.write(|tx| {
             // Only beside streams that are still there.
             let present: Option<i64> = tx
                 .query_row(
@@ -421,10 +418,10 @@ impl Store {
                 )
                 .optional()?;
             if present.is_some() {
-                invalidate_month_of(&tx, workout_id)?;
-                put_summary(&tx, workout_id, summary)?;
+                invalidate_month_of(tx, workout_id)?;
+                put_summary(tx, workout_id, summary)?;
             }
-            tx.commit()
+            Ok(())
         })
     }
 
@@ -920,9 +917,8 @@ impl Store {
         let Some((first, last)) = period.days() else {
             return Ok(CurveEnvelope::default());
         };
-        self.with(|c| {
-            let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-            let mut curves = curves_in(&tx, first, last, sport_ids, channel)?;
+        self.write(|tx| {
+            let mut curves = curves_in(tx, first, last, sport_ids, channel)?;
             curves.retain(|c| c.version == version);
             let envelope = fold(&curves);
             tx.execute(
@@ -930,7 +926,6 @@ impl Store {
                  ON CONFLICT(channel, sports, period) DO UPDATE SET version = excluded.version, data = excluded.data",
                 (channel.key(), sports, period.key(), version, codec::encode_envelope(&envelope)),
             )?;
-            tx.commit()?;
             Ok(envelope)
         })
     }

@@ -34,8 +34,7 @@ impl Store {
             .filter_map(|v| Workout::from_json(v.clone()).map(|w| (w, v)))
             .filter(|(w, _)| w.workout_id != 0)
             .collect();
-        self.with(|c| {
-            let tx = c.transaction()?;
+        self.write(|tx| {
             let keep: HashSet<i64> = parsed.iter().map(|(w, _)| w.workout_id).collect();
             let mut deleted = 0;
             {
@@ -46,7 +45,7 @@ impl Store {
                 let mut del = tx.prepare("DELETE FROM workouts WHERE workout_id = ?1")?;
                 for id in stale.into_iter().filter(|id| !keep.contains(id)) {
                     deleted += del.execute([id])?;
-                    crate::streams::delete_stream_rows(&tx, id)?;
+                    crate::streams::delete_stream_rows(tx, id)?;
                 }
             }
             {
@@ -70,9 +69,8 @@ impl Store {
                 }
             }
             // Workouts added, moved or deleted change their months' bests.
-            crate::streams::invalidate_months_between(&tx, start, end)?;
-            add_span(&tx, Dataset::Workouts, (start, end))?;
-            tx.commit()?;
+            crate::streams::invalidate_months_between(tx, start, end)?;
+            add_span(tx, Dataset::Workouts, (start, end))?;
             Ok(WindowChange { upserted: parsed.len(), deleted })
         })
     }
@@ -120,10 +118,9 @@ impl Store {
         let Some(w) = Workout::from_json(raw.clone()).filter(|w| w.workout_id != 0) else {
             return Ok(());
         };
-        self.with(|c| {
-            let tx = c.transaction()?;
+        self.write(|tx| {
             // The months it was and is in may both change their bests.
-            crate::streams::invalidate_month_of(&tx, w.workout_id)?;
+            crate::streams::invalidate_month_of(tx, w.workout_id)?;
             tx.execute(
                 "INSERT INTO workouts (workout_id, day, sport_id, completed, tss, raw, fetched_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
@@ -131,8 +128,8 @@ impl Store {
                    completed = excluded.completed, tss = excluded.tss, raw = excluded.raw, fetched_at = excluded.fetched_at",
                 (w.workout_id, w.workout_day.map(|d| d.to_string()), w.workout_type_value_id, w.is_completed(), w.tss_actual, raw.to_string(), now),
             )?;
-            crate::streams::invalidate_month_of(&tx, w.workout_id)?;
-            tx.commit()
+            crate::streams::invalidate_month_of(tx, w.workout_id)?;
+            Ok(())
         })
     }
 
