@@ -74,9 +74,10 @@ impl TpClient {
 
 /// The file's bytes, gunzipped (bounded) when they start with gzip's magic
 /// number — whatever the name says: some uploads named `.gz` are plain,
-/// and some gzip files are not named so. A plain body becomes the file without a copy, and a
-/// gzip body is unpacked into a buffer sized from its trailer (bounded), so
-/// a file is in memory about once at a time, not two or three times over.
+/// and some gzip files are not named so. A plain body becomes the file
+/// without a copy, and a gzip body is unpacked into a buffer sized from its
+/// trailer (bounded), so a file is in memory about once at a time, not two
+/// or three times over.
 pub fn unpack(body: bytes::Bytes, what: &str) -> Result<DownloadedFile, ApiError> {
     let magic = body.starts_with(&[0x1f, 0x8b]);
     if !magic {

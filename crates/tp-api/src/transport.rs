@@ -277,13 +277,14 @@ async fn read_bounded(
     mut response: reqwest::Response,
     limit: usize,
 ) -> Result<bytes::Bytes, BodyError> {
-    if response.content_length().is_some_and(|n| n > limit as u64) {
+    let expected = response.content_length().unwrap_or(0);
+    if expected > limit as u64 {
         return Err(BodyError::TooLarge);
     }
-    // Sized once from Content-Length when the server gives it (bounded
-    // above), so a large body is not held at up to twice its size.
-    let expected = response.content_length().unwrap_or(0) as usize;
-    let mut body = bytes::BytesMut::with_capacity(expected.min(limit));
+    // Sized once from Content-Length when the server gives it (within the
+    // limit, checked above), so a large body is not held at up to twice
+    // its size.
+    let mut body = bytes::BytesMut::with_capacity(expected as usize);
     while let Some(chunk) = response.chunk().await.map_err(BodyError::Transport)? {
         if body.len() + chunk.len() > limit {
             return Err(BodyError::TooLarge);

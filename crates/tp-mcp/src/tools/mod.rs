@@ -296,16 +296,19 @@ macro_rules! tool_set {
             vec![$(definition::<$tool>()),*]
         }
 
-        /// Each tool's argument names, built once: checked on every call,
-        /// and a few hundred bytes, unlike the full schemas.
+        /// Each tool's argument names, built on its first call and kept:
+        /// checked on every call, and a few hundred bytes, unlike the full
+        /// schemas. Only the tool called pays for its input schema.
         fn known_arguments(tool: &str) -> &'static [String] {
-            static NAMES: std::sync::OnceLock<Vec<(&'static str, Vec<String>)>> =
-                std::sync::OnceLock::new();
-            NAMES
-                .get_or_init(|| vec![$((<$tool as TpTool>::NAME, argument_names::<$tool>())),*])
+            type Builder = (&'static str, fn() -> Vec<String>);
+            const BUILDERS: &[Builder] = &[$((<$tool as TpTool>::NAME, argument_names::<$tool>)),*];
+            static NAMES: [std::sync::OnceLock<Vec<String>>; BUILDERS.len()] =
+                [const { std::sync::OnceLock::new() }; BUILDERS.len()];
+            BUILDERS
                 .iter()
-                .find(|(name, _)| *name == tool)
-                .map_or(&[], |(_, names)| names.as_slice())
+                .zip(&NAMES)
+                .find(|((name, _), _)| *name == tool)
+                .map_or(&[], |((_, build), names)| names.get_or_init(*build).as_slice())
         }
 
         /// Every tool's name, in the same order.
